@@ -1,0 +1,1 @@
+"""Roomkey's use cases, written against ports only."""

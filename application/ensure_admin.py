@@ -1,0 +1,41 @@
+"""EnsureAdmin: make sure an admin account exists for an email (start-up and the CLI)."""
+
+from dataclasses import dataclass
+
+from application.ports import Clock, PasswordHasher, UnitOfWork
+from domain.passwords import check_password_policy, normalise_password
+from domain.users import Email, Role, User
+
+
+@dataclass(frozen=True, slots=True)
+class EnsureAdminResult:
+    user: User
+    created: bool
+
+
+class EnsureAdmin:
+    """Create the admin when the email is free; otherwise leave the account as it is.
+
+    Idempotent, so it can run at every start-up. An existing account is never promoted or
+    given a new password by this path: that would let whoever sets the environment take it over.
+    """
+
+    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._clock = clock
+
+    async def execute(self, *, email: str, password: str) -> EnsureAdminResult:
+        address = Email(email)
+        async with self._uow:
+            existing = await self._uow.users.get_by_email(address)
+        if existing is not None:
+            return EnsureAdminResult(user=existing, created=False)
+        check_password_policy(password)
+        password_hash = await self._hasher.hash(normalise_password(password))
+        admin = User.register(email=address, password_hash=password_hash,
+                              now=self._clock.now(), role=Role.ADMIN)
+        async with self._uow:
+            await self._uow.users.add(admin)
+            await self._uow.commit()
+        return EnsureAdminResult(user=admin, created=True)

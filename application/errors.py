@@ -1,0 +1,39 @@
+"""Errors the use cases raise; like the domain's, they carry no HTTP knowledge."""
+
+from domain.errors import DomainError
+
+
+class EmailAlreadyRegistered(DomainError):
+    message = "User already exists"
+
+
+class InvalidCredentials(DomainError):
+    """One error for unknown email, wrong password and inactive user, so none can be told apart."""
+
+    message = "Incorrect email or password"
+
+
+class NotAuthenticated(DomainError):
+    message = "Not authenticated"
+
+
+class NotFound(DomainError):
+    message = "Not found"
+
+
+class RoomNotFound(NotFound):
+    message = "Room not found"
+
+
+class BookingNotFound(NotFound):
+    message = "Booking not found"
+
+
+class UserNotFound(NotFound):
+    message = "User not found"
+
+
+class StorageUnavailable(DomainError):
+    """The database did not answer; raised by persistence adapters, answered with 503."""
+
+    message = "The service is temporarily unavailable"

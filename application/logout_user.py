@@ -1,0 +1,22 @@
+"""LogoutUser: end an access token on the server, not only in the browser."""
+
+from application.ports import TokenCodec, UnitOfWork
+
+
+class LogoutUser:
+    """Revoke the presented access token until it expires.
+
+    - Logging out twice, or with a token that is already invalid, is not an error.
+    """
+
+    def __init__(self, uow: UnitOfWork, tokens: TokenCodec) -> None:
+        self._uow = uow
+        self._tokens = tokens
+
+    async def execute(self, *, token: str) -> None:
+        claims = self._tokens.decode(token)
+        async with self._uow:
+            if await self._uow.revoked_tokens.contains(claims.token_id):
+                return
+            await self._uow.revoked_tokens.add(claims.token_id, claims.expires_at)
+            await self._uow.commit()

@@ -1,0 +1,30 @@
+"""SetUserActive: deactivate or reactivate an account (admins only)."""
+
+import uuid
+
+from application.errors import UserNotFound
+from application.ports import UnitOfWork
+from domain.errors import PermissionDenied
+from domain.policy import Permission, require
+from domain.users import User
+
+
+class SetUserActive:
+    """Only users allowed to manage users may do this, and never to their own account
+    (an admin who deactivates themself could lock every admin out)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, *, actor: User, user_id: uuid.UUID, is_active: bool) -> User:
+        require(actor, Permission.MANAGE_USERS)
+        if user_id == actor.id:
+            raise PermissionDenied("You cannot change whether your own account is active")
+        async with self._uow:
+            user = await self._uow.users.get(user_id)
+            if user is None:
+                raise UserNotFound()
+            user.is_active = is_active
+            await self._uow.users.update(user)
+            await self._uow.commit()
+        return user

@@ -1,0 +1,1 @@
+"""Roomkey's domain: entities, value objects and rules, standard library only."""

@@ -1,0 +1,79 @@
+"""Users: the Email and PasswordHash value objects, the Role enum and the User entity."""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import InvalidEmail
+
+# Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not ours to judge.
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """An email address, trimmed and lower-cased so that uniqueness is case-insensitive."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        normalised = self.value.strip().lower()
+        if len(normalised) > MAX_EMAIL_LENGTH or not _EMAIL_SHAPE.match(normalised):
+            raise InvalidEmail()
+        object.__setattr__(self, "value", normalised)
+
+    @property
+    def local_part(self) -> str:
+        return self.value.rsplit("@", 1)[0]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordHash:
+    """A password hash in PHC / modular-crypt form. Its repr never shows the hash."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "PasswordHash('********')"
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class User:
+    """A registered account. Two users are the same user when their ids are equal."""
+
+    id: uuid.UUID
+    email: Email
+    password_hash: PasswordHash
+    role: Role = Role.USER
+    is_active: bool = True
+    created_at: datetime
+
+    @classmethod
+    def register(
+        cls, *, email: Email, password_hash: PasswordHash, now: datetime, role: Role = Role.USER
+    ) -> "User":
+        if now.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        return cls(id=uuid.uuid4(), email=email, password_hash=password_hash, role=role,
+                   created_at=now)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, User) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)

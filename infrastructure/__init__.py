@@ -1,0 +1,1 @@
+"""Adapters for the ports, settings, and the container that wires them."""

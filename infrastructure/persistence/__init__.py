@@ -1,0 +1,1 @@
+"""Persistence adapters: in-memory, and SQLAlchemy for SQLite and PostgreSQL."""

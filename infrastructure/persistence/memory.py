@@ -1,0 +1,153 @@
+"""In-memory repositories over one shared store; transactions are copy-on-begin snapshots."""
+
+import asyncio
+import copy
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from application.errors import EmailAlreadyRegistered
+from domain.bookings import Booking, DateRange, Room
+from domain.users import Email, User
+
+
+@dataclass
+class MemoryStore:
+    """The data of one in-memory database. The lock serialises transactions, like SERIALIZABLE."""
+
+    users: dict[uuid.UUID, User] = field(default_factory=dict)
+    rooms: dict[uuid.UUID, Room] = field(default_factory=dict)
+    bookings: dict[uuid.UUID, Booking] = field(default_factory=dict)
+    revoked_tokens: dict[str, datetime] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def snapshot(self) -> "MemoryStore":
+        return MemoryStore(
+            users=copy.deepcopy(self.users),
+            rooms=copy.deepcopy(self.rooms),
+            bookings=copy.deepcopy(self.bookings),
+            revoked_tokens=dict(self.revoked_tokens),
+        )
+
+
+class MemoryUserRepository:
+    def __init__(self, data: MemoryStore) -> None:
+        self._data = data
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_email(user.email) is not None:
+            raise EmailAlreadyRegistered()
+        self._data.users[user.id] = copy.deepcopy(user)
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        return copy.deepcopy(self._data.users.get(user_id))
+
+    async def get_by_email(self, email: Email) -> User | None:
+        found = next((u for u in self._data.users.values() if u.email == email), None)
+        return copy.deepcopy(found)
+
+    async def list(self) -> list[User]:
+        users = sorted(self._data.users.values(), key=lambda u: (u.created_at, u.email.value))
+        return copy.deepcopy(users)
+
+    async def update(self, user: User) -> None:
+        self._data.users[user.id] = copy.deepcopy(user)
+
+
+class MemoryRoomRepository:
+    def __init__(self, data: MemoryStore) -> None:
+        self._data = data
+
+    async def add(self, room: Room) -> None:
+        self._data.rooms[room.id] = copy.deepcopy(room)
+
+    async def get(self, room_id: uuid.UUID) -> Room | None:
+        return copy.deepcopy(self._data.rooms.get(room_id))
+
+    async def lock(self, room_id: uuid.UUID) -> Room | None:
+        # The unit of work already holds the store's lock for the whole transaction.
+        return await self.get(room_id)
+
+    async def list(self) -> list[Room]:
+        return copy.deepcopy(sorted(self._data.rooms.values(), key=lambda r: (r.name, str(r.id))))
+
+
+class MemoryBookingRepository:
+    def __init__(self, data: MemoryStore) -> None:
+        self._data = data
+
+    async def add(self, booking: Booking) -> None:
+        self._data.bookings[booking.id] = copy.deepcopy(booking)
+
+    async def get(self, booking_id: uuid.UUID) -> Booking | None:
+        return copy.deepcopy(self._data.bookings.get(booking_id))
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Booking]:
+        return [b for b in await self.list_all() if b.user_id == user_id]
+
+    async def list_all(self) -> list[Booking]:
+        ordered = sorted(self._data.bookings.values(), key=lambda b: (b.dates.start, str(b.id)))
+        return copy.deepcopy(ordered)
+
+    async def count_overlapping(self, room_id: uuid.UUID, dates: DateRange) -> int:
+        return sum(1 for b in self._data.bookings.values()
+                   if b.room_id == room_id and b.dates.overlaps(dates))
+
+    async def delete(self, booking_id: uuid.UUID) -> None:
+        self._data.bookings.pop(booking_id, None)
+
+
+class MemoryRevokedTokenRepository:
+    def __init__(self, data: MemoryStore) -> None:
+        self._data = data
+
+    async def add(self, token_id: str, expires_at: datetime) -> None:
+        self._data.revoked_tokens[token_id] = expires_at
+
+    async def contains(self, token_id: str) -> bool:
+        return token_id in self._data.revoked_tokens
+
+
+class MemoryUnitOfWork:
+    """Works on a snapshot of the store; commit() publishes it. Re-enterable one block at a time."""
+
+    users: MemoryUserRepository
+    rooms: MemoryRoomRepository
+    bookings: MemoryBookingRepository
+    revoked_tokens: MemoryRevokedTokenRepository
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._work: MemoryStore | None = None
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._work = None
+        self._store.lock.release()
+
+    async def commit(self) -> None:
+        if self._work is None:
+            raise RuntimeError("commit() outside of a transaction")
+        self._store.users = self._work.users
+        self._store.rooms = self._work.rooms
+        self._store.bookings = self._work.bookings
+        self._store.revoked_tokens = self._work.revoked_tokens
+        self._begin()
+
+    def _begin(self) -> None:
+        self._work = self._store.snapshot()
+        self.users = MemoryUserRepository(self._work)
+        self.rooms = MemoryRoomRepository(self._work)
+        self.bookings = MemoryBookingRepository(self._work)
+        self.revoked_tokens = MemoryRevokedTokenRepository(self._work)
