@@ -1,20 +1,27 @@
 """LogoutUser: end an access token on the server, not only in the browser."""
 
+from application.errors import NotAuthenticated
 from application.ports import TokenCodec, UnitOfWork
 
 
 class LogoutUser:
     """Revoke the presented access token until it expires.
 
-    - Logging out twice, or with a token that is already invalid, is not an error.
+    - Logging out twice, without a token, or with a token that is already invalid is not an
+      error: the client asked to be logged out, and afterwards it is.
     """
 
     def __init__(self, uow: UnitOfWork, tokens: TokenCodec) -> None:
         self._uow = uow
         self._tokens = tokens
 
-    async def execute(self, *, token: str) -> None:
-        claims = self._tokens.decode(token)
+    async def execute(self, *, token: str | None) -> None:
+        if not token:
+            return
+        try:
+            claims = self._tokens.decode(token)
+        except NotAuthenticated:
+            return
         async with self._uow:
             if await self._uow.revoked_tokens.contains(claims.token_id):
                 return
