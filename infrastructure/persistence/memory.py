@@ -151,3 +151,8 @@ class MemoryUnitOfWork:
         self.rooms = MemoryRoomRepository(self._work)
         self.bookings = MemoryBookingRepository(self._work)
         self.revoked_tokens = MemoryRevokedTokenRepository(self._work)
+
+
+async def memory_ping() -> bool:
+    """The in-memory database is always there while the process is."""
+    return True

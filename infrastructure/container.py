@@ -1,0 +1,99 @@
+"""The composition root: one dependency-injector container wires adapters into use cases."""
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from application.authenticate_user import AuthenticateUser
+from application.cancel_booking import CancelBooking
+from application.create_booking import CreateBooking
+from application.create_room import CreateRoom
+from application.ensure_admin import EnsureAdmin
+from application.list_bookings import ListBookings
+from application.list_rooms import ListRooms
+from application.list_users import ListUsers
+from application.login_user import LoginUser
+from application.logout_user import LogoutUser
+from application.ports import Clock, TokenCodec
+from application.register_user import RegisterUser
+from application.seed_demo_rooms import SeedDemoRooms
+from application.set_user_active import SetUserActive
+from infrastructure.clock import SystemClock
+from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
+from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.settings import Settings, resolve_secret_key
+from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
+
+
+TOKEN_CODECS: dict[str, type[JoseTokenCodec] | type[PyJwtTokenCodec]] = {
+    "jose": JoseTokenCodec,
+    "pyjwt": PyJwtTokenCodec,
+}
+
+
+def token_codec(
+    library: str, *, secret_key: str, issuer: str, audience: str, lifetime: timedelta, clock: Clock
+) -> TokenCodec:
+    return TOKEN_CODECS[library](secret_key=secret_key, issuer=issuer, audience=audience,
+                                 lifetime=lifetime, clock=clock)
+
+
+def persistence_backend(settings: Settings) -> str:
+    return "memory" if settings.uses_memory else "sql"
+
+
+class Container(containers.DeclarativeContainer):
+    """Everything is built lazily, on first use: constructing the container touches nothing."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(
+        PasslibPasswordHasher,
+        argon2_memory_cost=settings.provided.argon2_memory_cost,
+        argon2_time_cost=settings.provided.argon2_time_cost,
+        argon2_parallelism=settings.provided.argon2_parallelism,
+    )
+
+    secret_key = providers.Singleton(resolve_secret_key, settings)
+    tokens = providers.Singleton(
+        token_codec,
+        settings.provided.jwt_library,
+        secret_key=secret_key,
+        issuer=settings.provided.jwt_issuer,
+        audience=settings.provided.jwt_audience,
+        lifetime=settings.provided.access_token_ttl,
+        clock=clock,
+    )
+
+    backend = providers.Callable(persistence_backend, settings)
+    memory_store = providers.Singleton(MemoryStore)
+    engine = providers.Singleton(create_engine_for, settings.provided.database_url)
+    session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
+    uow = providers.Selector(
+        backend,
+        memory=providers.Factory(MemoryUnitOfWork, memory_store),
+        sql=providers.Factory(SqlUnitOfWork, session_factory),
+    )
+    database_ping = providers.Selector(
+        backend,
+        memory=providers.Callable(memory_ping),
+        sql=providers.Callable(ping, engine),
+    )
+
+    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock)
+    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens)
+    authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens)
+    logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens)
+    list_rooms = providers.Factory(ListRooms, uow=uow)
+    create_room = providers.Factory(CreateRoom, uow=uow)
+    list_bookings = providers.Factory(ListBookings, uow=uow)
+    create_booking = providers.Factory(CreateBooking, uow=uow, clock=clock)
+    cancel_booking = providers.Factory(CancelBooking, uow=uow)
+    list_users = providers.Factory(ListUsers, uow=uow)
+    set_user_active = providers.Factory(SetUserActive, uow=uow)
+    ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock)
+    seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)

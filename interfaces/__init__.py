@@ -1,0 +1,1 @@
+"""Interfaces: the FastAPI adapter and the command line."""

@@ -1,0 +1,1 @@
+"""The thin FastAPI adapter: routes call use cases and nothing else."""

@@ -1,0 +1,67 @@
+"""Routes under /auth: register, login (JSON and OAuth2 form), logout."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from application.login_user import LoginResult, LoginUser
+from application.logout_user import LogoutUser
+from application.register_user import RegisterUser
+from interfaces.http.dependencies import ACCESS_COOKIE, Token, container, use_case
+from interfaces.http.schemas import Credentials, ErrorOut, StatusOut, TokenOut, UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+UNAUTHORIZED = {401: {"model": ErrorOut, "description": "Incorrect email or password"}}
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED,
+             responses={409: {"model": ErrorOut, "description": "User already exists"}},
+             description=RegisterUser.__doc__)
+async def register(
+    body: Credentials, register_user: Annotated[RegisterUser, use_case("register_user")]
+) -> UserOut:
+    user = await register_user.execute(email=body.email, password=body.password)
+    return UserOut.of(user)
+
+
+@router.post("/login", responses=UNAUTHORIZED, description=LoginUser.__doc__)
+async def login(
+    body: Credentials, request: Request, response: Response,
+    login_user: Annotated[LoginUser, use_case("login_user")],
+) -> TokenOut:
+    result = await login_user.execute(email=body.email, password=body.password)
+    return _issue(result, request, response)
+
+
+@router.post("/token", responses=UNAUTHORIZED,
+             description="The OAuth2 password flow (`username` is the email), for Swagger UI.")
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, response: Response,
+    login_user: Annotated[LoginUser, use_case("login_user")],
+) -> TokenOut:
+    result = await login_user.execute(email=form.username, password=form.password)
+    return _issue(result, request, response)
+
+
+@router.post("/logout", description=LogoutUser.__doc__)
+async def logout(
+    token: Token, request: Request, response: Response,
+    logout_user: Annotated[LogoutUser, use_case("logout_user")],
+) -> StatusOut:
+    await logout_user.execute(token=token)
+    settings = container(request).settings()
+    response.delete_cookie(ACCESS_COOKIE, path="/", secure=settings.secure_cookies,
+                           httponly=True, samesite=settings.cookie_samesite)
+    return StatusOut(status="logged out")
+
+
+def _issue(result: LoginResult, request: Request, response: Response) -> TokenOut:
+    settings = container(request).settings()
+    access = result.access_token
+    response.set_cookie(
+        ACCESS_COOKIE, access.value, max_age=access.lifetime_seconds, path="/", httponly=True,
+        secure=settings.secure_cookies, samesite=settings.cookie_samesite,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return TokenOut(access_token=access.value, expires_in=access.lifetime_seconds)

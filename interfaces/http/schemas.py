@@ -1,0 +1,101 @@
+"""Request and response bodies: one schema per wire shape."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.bookings import Booking, Room
+from domain.users import User
+
+
+class Request(BaseModel):
+    """Unknown fields (`role`, `is_admin`, `id`, ...) are rejected, never silently honoured."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Credentials(Request):
+    # Lengths here only bound the work a request can cause; the domain owns the real rules.
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    role: str
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "UserOut":
+        return cls(id=user.id, email=user.email.value, role=user.role.value,
+                   is_active=user.is_active, created_at=user.created_at)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class StatusOut(BaseModel):
+    status: str
+
+
+class RoomIn(Request):
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    price: int
+    quantity: int
+
+
+class RoomOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    price: int
+    quantity: int
+
+    @classmethod
+    def of(cls, room: Room) -> "RoomOut":
+        return cls(id=room.id, name=room.name, description=room.description, price=room.price,
+                   quantity=room.quantity)
+
+
+class BookingIn(Request):
+    room_id: uuid.UUID
+    date_from: date
+    date_to: date
+
+
+class BookingOut(BaseModel):
+    id: uuid.UUID
+    room_id: uuid.UUID
+    date_from: date
+    date_to: date
+    price: int
+    total_cost: int
+
+    @classmethod
+    def of(cls, booking: Booking) -> "BookingOut":
+        return cls(id=booking.id, room_id=booking.room_id, date_from=booking.dates.start,
+                   date_to=booking.dates.end, price=booking.price, total_cost=booking.total_cost)
+
+
+class AdminBookingOut(BookingOut):
+    user_id: uuid.UUID
+
+    @classmethod
+    def of(cls, booking: Booking) -> "AdminBookingOut":
+        return cls(user_id=booking.user_id, **BookingOut.of(booking).model_dump())
+
+
+class UserActiveIn(Request):
+    is_active: bool
+
+
+class ErrorOut(BaseModel):
+    detail: str
