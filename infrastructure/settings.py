@@ -103,7 +103,8 @@ def _development_key(path: Path) -> str:
         key = path.read_text().strip()
         if len(key.encode()) >= MIN_SECRET_BYTES:
             return key
-        raise ConfigurationError(f"{path} holds a key shorter than {MIN_SECRET_BYTES} bytes") from None
+        raise ConfigurationError(
+            f"{path} holds a key shorter than {MIN_SECRET_BYTES} bytes") from None
     key = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w") as file:
         file.write(key)

@@ -51,7 +51,7 @@ class FakePasswordHasher:
     async def verify(self, password: str, password_hash: PasswordHash) -> bool:
         self.verify_calls += 1
         try:
-            scheme, salt, digest = password_hash.value.split("$")
+            _scheme, salt, digest = password_hash.value.split("$")
         except ValueError:
             return False
         return secrets.compare_digest(digest, _digest(salt, password))
