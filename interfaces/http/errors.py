@@ -66,7 +66,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     if code == status.HTTP_503_SERVICE_UNAVAILABLE:
         logger.error("storage unavailable: %r", exc.__cause__)
     return JSONResponse({"detail": exc.detail}, status_code=code,
-                        headers=_lookup(ERROR_HEADERS, exc, None))
+                        headers=_lookup(ERROR_HEADERS, exc, {}))
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

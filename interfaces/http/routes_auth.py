@@ -1,6 +1,6 @@
 """Routes under /auth: register, login (JSON and OAuth2 form), logout."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -12,7 +12,7 @@ from interfaces.http.dependencies import ACCESS_COOKIE, Token, container, use_ca
 from interfaces.http.schemas import Credentials, ErrorOut, StatusOut, TokenOut, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-UNAUTHORIZED = {401: {"model": ErrorOut, "description": "Incorrect email or password"}}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut, "description": "Incorrect email or password"}}
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED,
