@@ -1,0 +1,79 @@
+"""PasslibPasswordHasher: argon2id by default, legacy bcrypt verified and upgraded on login."""
+
+import os
+import secrets
+
+import anyio
+from anyio import to_thread
+from passlib.context import CryptContext
+
+from domain.users import PasswordHash
+
+
+class PasslibPasswordHasher:
+    """The PasswordHasher port over a passlib CryptContext.
+
+    Defaults are OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane). Any hash that is not
+    argon2id with exactly these parameters reports needs_rehash, so LoginUser upgrades it.
+    """
+
+    def __init__(
+        self,
+        *,
+        argon2_memory_cost: int = 19456,
+        argon2_time_cost: int = 2,
+        argon2_parallelism: int = 1,
+        max_concurrency: int | None = None,
+    ) -> None:
+        self._context = CryptContext(
+            schemes=["argon2", "bcrypt"],
+            deprecated="auto",
+            argon2__type="ID",
+            argon2__memory_cost=argon2_memory_cost,
+            argon2__rounds=argon2_time_cost,
+            argon2__parallelism=argon2_parallelism,
+            # passlib only flags a time cost below min_rounds; pinning both bounds makes a
+            # hash with any other time cost (higher ones too) need a rehash, like m and p do.
+            argon2__min_rounds=argon2_time_cost,
+            argon2__max_rounds=argon2_time_cost,
+        )
+        # argon2-cffi and bcrypt release the GIL, so hashing in worker threads keeps the event
+        # loop serving. Each hash holds a core (and argon2_memory_cost KiB) for its whole run: a
+        # login flood waits for a free slot instead of taking every thread and starving the rest.
+        if max_concurrency is None:
+            max_concurrency = os.cpu_count() or 1
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self._limiter = anyio.CapacityLimiter(max_concurrency)
+        # Unknown-email logins verify against this, so they cost as much as real ones.
+        self._dummy_hash = PasswordHash(self._context.hash(secrets.token_urlsafe(32)))
+
+    @property
+    def dummy_hash(self) -> PasswordHash:
+        return self._dummy_hash
+
+    async def hash(self, password: str) -> PasswordHash:
+        value = await to_thread.run_sync(self._context.hash, password, limiter=self._limiter)
+        return PasswordHash(value)
+
+    async def verify(self, password: str, password_hash: PasswordHash) -> bool:
+        return await to_thread.run_sync(
+            self._verify_now, password, password_hash.value, limiter=self._limiter
+        )
+
+    def needs_rehash(self, password_hash: PasswordHash) -> bool:
+        try:
+            return bool(self._context.needs_update(password_hash.value))
+        except ValueError:
+            # A hash passlib cannot even parse is certainly not a current one.
+            return True
+
+    def _verify_now(self, password: str, hash_value: str) -> bool:
+        try:
+            return bool(self._context.verify(password, hash_value))
+        except (ValueError, TypeError):
+            # ValueError covers an unknown or malformed hash, a password passlib will not hash
+            # (over 4 KiB, NUL bytes for bcrypt, lone surrogates) and bcrypt 5's refusal of
+            # passwords over 72 bytes: older bcrypt silently truncated them, bcrypt 5 raises.
+            # Each is a failed login, never a 500.
+            return False
