@@ -26,9 +26,9 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, mem
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.settings import Settings, resolve_secret_key
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
+from infrastructure.tokens.hs256 import Hs256TokenCodec
 
-
-TOKEN_CODECS: dict[str, type[JoseTokenCodec] | type[PyJwtTokenCodec]] = {
+TOKEN_CODECS: dict[str, type[Hs256TokenCodec]] = {
     "jose": JoseTokenCodec,
     "pyjwt": PyJwtTokenCodec,
 }
