@@ -1,0 +1,101 @@
+"""The database schema as SQLAlchemy Core tables, shared by the SQL adapters and the migrations."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names, so that migrations (and SQLite batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EMAIL_INDEX = "uq_users_email_lower"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC; SQLite drops the offset, so it is put back."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            # A naive value would be stored as whatever local time it happens to mean.
+            raise ValueError("Refusing to store a naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    # Stored normalised by domain.users.Email; the lower() index guards uniqueness regardless.
+    Column("email", String(254), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+Index(EMAIL_INDEX, func.lower(users.c.email), unique=True)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("price", Integer, nullable=False),
+    Column("quantity", Integer, nullable=False),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("room_id", Uuid, ForeignKey("rooms.id"), nullable=False),
+    Column("date_from", Date, nullable=False),
+    Column("date_to", Date, nullable=False),
+    Column("price", Integer, nullable=False),
+    # Serves count_overlapping, which runs on every booking while the room is locked.
+    Index("ix_bookings_room_id_date_from_date_to", "room_id", "date_from", "date_to"),
+    Index("ix_bookings_user_id", "user_id"),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("token_id", String(255), primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
