@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from application.errors import EmailAlreadyRegistered
 from application.ports import Clock, PasswordHasher, UnitOfWork
 from domain.passwords import check_password_policy, normalise_password
 from domain.users import Email, Role, User
@@ -35,7 +36,15 @@ class EnsureAdmin:
         password_hash = await self._hasher.hash(normalise_password(password))
         admin = User.register(email=address, password_hash=password_hash,
                               now=self._clock.now(), role=Role.ADMIN)
-        async with self._uow:
-            await self._uow.users.add(admin)
-            await self._uow.commit()
+        try:
+            async with self._uow:
+                await self._uow.users.add(admin)
+                await self._uow.commit()
+        except EmailAlreadyRegistered:
+            # Another instance starting at the same moment created it first: that is success.
+            async with self._uow:
+                existing = await self._uow.users.get_by_email(address)
+            if existing is None:
+                raise
+            return EnsureAdminResult(user=existing, created=False)
         return EnsureAdminResult(user=admin, created=True)

@@ -49,7 +49,14 @@ class LoginUser:
             return await self._uow.users.get_by_email(address)
 
     async def _upgrade_hash(self, user: User, password: str) -> None:
-        user.password_hash = await self._hasher.hash(password)
+        verified_hash = user.password_hash
+        new_hash = await self._hasher.hash(password)
         async with self._uow:
-            await self._uow.users.update(user)
+            # Re-read: an admin may have deactivated the user, or the password may have changed,
+            # while we hashed; writing back the stale user would undo that.
+            current = await self._uow.users.get(user.id)
+            if current is None or current.password_hash != verified_hash:
+                return
+            current.password_hash = new_hash
+            await self._uow.users.update(current)
             await self._uow.commit()

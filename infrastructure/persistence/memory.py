@@ -9,6 +9,12 @@ from types import TracebackType
 from typing import Self
 
 from application.errors import EmailAlreadyRegistered
+from application.ports import (
+    BookingRepository,
+    RevokedTokenRepository,
+    RoomRepository,
+    UserRepository,
+)
 from domain.bookings import Booking, DateRange, Room
 from domain.users import Email, User
 
@@ -53,6 +59,12 @@ class MemoryUserRepository:
         return copy.deepcopy(users)
 
     async def update(self, user: User) -> None:
+        """Like SQL's UPDATE: a user that is not stored is left out, a taken email refused."""
+        if user.id not in self._data.users:
+            return
+        holder = await self.get_by_email(user.email)
+        if holder is not None and holder.id != user.id:
+            raise EmailAlreadyRegistered()
         self._data.users[user.id] = copy.deepcopy(user)
 
 
@@ -113,10 +125,10 @@ class MemoryRevokedTokenRepository:
 class MemoryUnitOfWork:
     """Works on a snapshot of the store; commit() publishes it. Re-enterable one block at a time."""
 
-    users: MemoryUserRepository
-    rooms: MemoryRoomRepository
-    bookings: MemoryBookingRepository
-    revoked_tokens: MemoryRevokedTokenRepository
+    users: UserRepository
+    rooms: RoomRepository
+    bookings: BookingRepository
+    revoked_tokens: RevokedTokenRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store

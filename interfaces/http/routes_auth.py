@@ -12,7 +12,8 @@ from interfaces.http.dependencies import ACCESS_COOKIE, Token, container, use_ca
 from interfaces.http.schemas import Credentials, ErrorOut, StatusOut, TokenOut, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut, "description": "Incorrect email or password"}}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Incorrect email or password"}}
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED,

@@ -183,8 +183,6 @@ async def test_nfc_and_nfd_spellings_of_a_password_both_log_in(
     assert result.user == user
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: LoginUser._upgrade_hash writes back the whole User "
-                   "read before the (slow) verify, undoing a deactivation made meanwhile")
 async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
     store: MemoryStore, tokens: TokenCodec, alice: User, admin: User
 ) -> None:

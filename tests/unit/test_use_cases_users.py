@@ -197,8 +197,6 @@ async def test_ensure_admin_rejects_a_short_password(
     assert store.users == {}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: two EnsureAdmin runs at once (several workers "
-                   "starting) both see no admin; the second add raises EmailAlreadyRegistered")
 async def test_ensure_admin_run_twice_at_once_creates_one_admin_and_raises_nothing(
     store: MemoryStore, clock: FakeClock
 ) -> None:
