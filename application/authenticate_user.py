@@ -1,38 +1,45 @@
-"""AuthenticateUser: turn an access token into the active user it was issued to."""
+"""AuthenticateUser: turn an access token into the active user and the session it belongs to."""
 
 import uuid
+from dataclasses import dataclass
 
 from application.errors import NotAuthenticated
-from application.ports import AccessClaims, TokenCodec, UnitOfWork
+from application.ports import Clock, TokenCodec, UnitOfWork
 from domain.users import User
 
 
-class AuthenticateUser:
-    """Accept a token only while it is valid, not revoked, and its user exists and is active.
+@dataclass(frozen=True, slots=True)
+class Authentication:
+    user: User
+    session_id: uuid.UUID
 
-    Every defect gives the same NotAuthenticated, so callers learn nothing about why.
+
+class AuthenticateUser:
+    """Accept a token only while it is valid, its session is live and its user is active.
+
+    Logout, revocation and deactivation therefore take effect on the very next request. Every
+    defect gives the same NotAuthenticated, so callers learn nothing about why.
     """
 
-    def __init__(self, uow: UnitOfWork, tokens: TokenCodec) -> None:
+    def __init__(self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock) -> None:
         self._uow = uow
         self._tokens = tokens
+        self._clock = clock
 
-    async def execute(self, *, token: str | None) -> User:
+    async def execute(self, *, token: str | None) -> Authentication:
         if not token:
             raise NotAuthenticated()
         claims = self._tokens.decode(token)
-        user_id = _user_id(claims)
+        user_id, session_id = _uuid(claims.subject), _uuid(claims.session_id)
         async with self._uow:
-            if await self._uow.revoked_tokens.contains(claims.token_id):
-                raise NotAuthenticated()
-            user = await self._uow.users.get(user_id)
-        if user is None or not user.is_active:
+            user = await self._uow.sessions.live_user(session_id, user_id, self._clock.now())
+        if user is None:
             raise NotAuthenticated()
-        return user
+        return Authentication(user=user, session_id=session_id)
 
 
-def _user_id(claims: AccessClaims) -> uuid.UUID:
+def _uuid(value: str) -> uuid.UUID:
     try:
-        return uuid.UUID(claims.subject)
+        return uuid.UUID(value)
     except ValueError:
         raise NotAuthenticated() from None

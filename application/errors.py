@@ -37,3 +37,17 @@ class StorageUnavailable(DomainError):
     """The database did not answer; raised by persistence adapters, answered with 503."""
 
     message = "The service is temporarily unavailable"
+
+
+class SessionNotFound(NotFound):
+    message = "Session not found"
+
+
+class IncorrectPassword(DomainError):
+    """The current password given to confirm a sensitive change is wrong."""
+
+    message = "The current password is incorrect"
+
+
+class RefreshTokenReused(NotAuthenticated):
+    """A used refresh token came back: it was stolen or replayed, so its session was revoked."""

@@ -1,29 +1,42 @@
-"""LogoutUser: end an access token on the server, not only in the browser."""
+"""LogoutUser: end the session behind the presented tokens, on the server."""
+
+import uuid
 
 from application.errors import NotAuthenticated
-from application.ports import TokenCodec, UnitOfWork
+from application.ports import Clock, TokenCodec, UnitOfWork
+from domain.sessions import refresh_token_digest
 
 
 class LogoutUser:
-    """Revoke the presented access token until it expires.
+    """Revoke the session named by the access token, or else by the refresh token.
 
-    - Logging out twice, without a token, or with a token that is already invalid is not an
+    - Its access token stops working on the next request, its refresh token at once.
+    - Logging out twice, without tokens, or with tokens that are already invalid is not an
       error: the client asked to be logged out, and afterwards it is.
     """
 
-    def __init__(self, uow: UnitOfWork, tokens: TokenCodec) -> None:
+    def __init__(self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock) -> None:
         self._uow = uow
         self._tokens = tokens
+        self._clock = clock
 
-    async def execute(self, *, token: str | None) -> None:
-        if not token:
-            return
-        try:
-            claims = self._tokens.decode(token)
-        except NotAuthenticated:
-            return
+    async def execute(self, *, access_token: str | None, refresh_token: str | None) -> None:
         async with self._uow:
-            if await self._uow.revoked_tokens.contains(claims.token_id):
+            session_id = self._from_access_token(access_token)
+            if session_id is None and refresh_token:
+                record = await self._uow.refresh_tokens.get(refresh_token_digest(refresh_token))
+                session_id = None if record is None else record.session_id
+            session = None if session_id is None else await self._uow.sessions.get(session_id)
+            if session is None:
                 return
-            await self._uow.revoked_tokens.add(claims.token_id, claims.expires_at)
+            session.revoke(self._clock.now())
+            await self._uow.sessions.update(session)
             await self._uow.commit()
+
+    def _from_access_token(self, token: str | None) -> uuid.UUID | None:
+        if not token:
+            return None
+        try:
+            return uuid.UUID(self._tokens.decode(token).session_id)
+        except (NotAuthenticated, ValueError):
+            return None

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.bookings import Booking, DateRange, Room
+from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, User
 
 
@@ -44,13 +45,14 @@ class AccessToken:
 @dataclass(frozen=True, slots=True)
 class AccessClaims:
     subject: str
+    session_id: str
     token_id: str
     issued_at: datetime
     expires_at: datetime
 
 
 class TokenCodec(Protocol):
-    def issue(self, *, subject: str) -> AccessToken: ...
+    def issue(self, *, subject: str, session_id: str) -> AccessToken: ...
 
     def decode(self, token: str) -> AccessClaims:
         """Validate signature and every claim; raise NotAuthenticated for any defect."""
@@ -97,12 +99,39 @@ class BookingRepository(Protocol):
     async def delete(self, booking_id: uuid.UUID) -> None: ...
 
 
-class RevokedTokenRepository(Protocol):
-    """Token ids revoked before they expired (logout); rows may be purged after expiry."""
+class SessionRepository(Protocol):
+    async def add(self, session: Session) -> None: ...
 
-    async def add(self, token_id: str, expires_at: datetime) -> None: ...
+    async def get(self, session_id: uuid.UUID) -> Session | None: ...
 
-    async def contains(self, token_id: str) -> bool: ...
+    async def update(self, session: Session) -> None: ...
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Session]:
+        """Newest first."""
+        ...
+
+    async def revoke_all(
+        self, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
+    ) -> None:
+        """Revoke every live session of the user except `keep`."""
+        ...
+
+    async def live_user(
+        self, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+    ) -> User | None:
+        """The user, if this session of theirs is live and they are active: one round trip,
+        since it runs on every authenticated request."""
+        ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add(self, record: RefreshTokenRecord) -> None: ...
+
+    async def get(self, digest: str) -> RefreshTokenRecord | None: ...
+
+    async def use(self, digest: str, now: datetime) -> bool:
+        """Mark the token used, atomically: True for exactly one of many concurrent callers."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -111,7 +140,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     rooms: RoomRepository
     bookings: BookingRepository
-    revoked_tokens: RevokedTokenRepository
+    sessions: SessionRepository
+    refresh_tokens: RefreshTokenRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,24 +7,29 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from application.authenticate_user import AuthenticateUser
 from application.cancel_booking import CancelBooking
+from application.change_password import ChangePassword
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
 from application.list_bookings import ListBookings
 from application.list_rooms import ListRooms
+from application.list_sessions import ListSessions
 from application.list_users import ListUsers
 from application.login_user import LoginUser
+from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
 from application.ports import Clock, TokenCodec
+from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
+from application.revoke_session import RevokeSession
 from application.seed_demo_rooms import SeedDemoRooms
-from application.set_user_active import SetUserActive
+from application.update_user_access import UpdateUserAccess
 from infrastructure.clock import SystemClock
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.sql import SqlUnitOfWork
-from infrastructure.settings import Settings, resolve_secret_key
+from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
 
@@ -35,10 +40,11 @@ TOKEN_CODECS: dict[str, type[Hs256TokenCodec]] = {
 
 
 def token_codec(
-    library: str, *, secret_key: str, issuer: str, audience: str, lifetime: timedelta, clock: Clock
+    library: str, *, secret_key: str, previous_keys: list[str], issuer: str, audience: str,
+    lifetime: timedelta, clock: Clock,
 ) -> TokenCodec:
-    return TOKEN_CODECS[library](secret_key=secret_key, issuer=issuer, audience=audience,
-                                 lifetime=lifetime, clock=clock)
+    return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
+                                 issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
 
 
 def persistence_backend(settings: Settings) -> str:
@@ -63,6 +69,7 @@ class Container(containers.DeclarativeContainer):
         token_codec,
         settings.provided.jwt_library,
         secret_key=secret_key,
+        previous_keys=providers.Callable(previous_secret_keys, settings),
         issuer=settings.provided.jwt_issuer,
         audience=settings.provided.jwt_audience,
         lifetime=settings.provided.access_token_ttl,
@@ -85,15 +92,21 @@ class Container(containers.DeclarativeContainer):
     )
 
     register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock)
-    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens)
-    authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens)
-    logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens)
+    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens, clock=clock,
+                                   session_lifetime=settings.provided.session_lifetime)
+    authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens, clock=clock)
+    refresh_session = providers.Factory(RefreshSession, uow=uow, tokens=tokens, clock=clock)
+    logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens, clock=clock)
+    logout_everywhere = providers.Factory(LogoutEverywhere, uow=uow, clock=clock)
+    list_sessions = providers.Factory(ListSessions, uow=uow, clock=clock)
+    revoke_session = providers.Factory(RevokeSession, uow=uow, clock=clock)
+    change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, clock=clock)
     list_rooms = providers.Factory(ListRooms, uow=uow)
     create_room = providers.Factory(CreateRoom, uow=uow)
     list_bookings = providers.Factory(ListBookings, uow=uow)
     create_booking = providers.Factory(CreateBooking, uow=uow, clock=clock)
     cancel_booking = providers.Factory(CancelBooking, uow=uow)
     list_users = providers.Factory(ListUsers, uow=uow)
-    set_user_active = providers.Factory(SetUserActive, uow=uow)
+    update_user_access = providers.Factory(UpdateUserAccess, uow=uow, clock=clock)
     ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: SecretStr | None = None
     secret_key_file: Path = Path(".roomkey-secret")
+    previous_secret_keys: list[SecretStr] = []
     access_token_ttl: timedelta = timedelta(minutes=15)
+    session_lifetime: timedelta = timedelta(days=30)
     jwt_issuer: str = "roomkey"
     jwt_audience: str = "roomkey"
     jwt_library: Literal["jose", "pyjwt"] = "jose"
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     demo_rooms: bool | None = None
 
-    @field_validator("access_token_ttl", mode="before")
+    @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod
     def _seconds_or_iso_duration(cls, value: object) -> object:
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
@@ -52,8 +54,9 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_COOKIE_SAMESITE=none needs ROOMKEY_COOKIE_SECURE=true")
         if (self.admin_email is None) != (self.admin_password is None):
             raise ValueError("Set both ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD, or neither")
-        if self.access_token_ttl <= timedelta(0):
-            raise ValueError("ROOMKEY_ACCESS_TOKEN_TTL must be positive")
+        if not timedelta(0) < self.access_token_ttl <= self.session_lifetime:
+            raise ValueError("ROOMKEY_ACCESS_TOKEN_TTL must be positive and at most "
+                             "ROOMKEY_SESSION_LIFETIME")
         return self
 
     @property
@@ -94,6 +97,15 @@ def resolve_secret_key(settings: Settings) -> str:
             f"signing key of at least {MIN_SECRET_BYTES} bytes."
         )
     return _development_key(settings.secret_key_file)
+
+
+def previous_secret_keys(settings: Settings) -> list[str]:
+    """Retired signing keys that still verify tokens until those expire (key rotation)."""
+    keys = [key.get_secret_value() for key in settings.previous_secret_keys]
+    if any(len(key.encode()) < MIN_SECRET_BYTES for key in keys):
+        raise ConfigurationError(
+            f"Every ROOMKEY_PREVIOUS_SECRET_KEYS entry must be at least {MIN_SECRET_BYTES} bytes")
+    return keys
 
 
 def _development_key(path: Path) -> str:

@@ -3,7 +3,7 @@
 import asyncio
 import copy
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -11,11 +11,13 @@ from typing import Self
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
     BookingRepository,
-    RevokedTokenRepository,
+    RefreshTokenRepository,
     RoomRepository,
+    SessionRepository,
     UserRepository,
 )
 from domain.bookings import Booking, DateRange, Room
+from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 
 
@@ -26,7 +28,8 @@ class MemoryStore:
     users: dict[uuid.UUID, User] = field(default_factory=dict)
     rooms: dict[uuid.UUID, Room] = field(default_factory=dict)
     bookings: dict[uuid.UUID, Booking] = field(default_factory=dict)
-    revoked_tokens: dict[str, datetime] = field(default_factory=dict)
+    sessions: dict[uuid.UUID, Session] = field(default_factory=dict)
+    refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -34,7 +37,8 @@ class MemoryStore:
             users=copy.deepcopy(self.users),
             rooms=copy.deepcopy(self.rooms),
             bookings=copy.deepcopy(self.bookings),
-            revoked_tokens=dict(self.revoked_tokens),
+            sessions=copy.deepcopy(self.sessions),
+            refresh_tokens=dict(self.refresh_tokens),
         )
 
 
@@ -111,15 +115,57 @@ class MemoryBookingRepository:
         self._data.bookings.pop(booking_id, None)
 
 
-class MemoryRevokedTokenRepository:
+class MemorySessionRepository:
     def __init__(self, data: MemoryStore) -> None:
         self._data = data
 
-    async def add(self, token_id: str, expires_at: datetime) -> None:
-        self._data.revoked_tokens[token_id] = expires_at
+    async def add(self, session: Session) -> None:
+        self._data.sessions[session.id] = copy.deepcopy(session)
 
-    async def contains(self, token_id: str) -> bool:
-        return token_id in self._data.revoked_tokens
+    async def get(self, session_id: uuid.UUID) -> Session | None:
+        return copy.deepcopy(self._data.sessions.get(session_id))
+
+    async def update(self, session: Session) -> None:
+        if session.id in self._data.sessions:
+            self._data.sessions[session.id] = copy.deepcopy(session)
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Session]:
+        mine = [s for s in self._data.sessions.values() if s.user_id == user_id]
+        return copy.deepcopy(sorted(mine, key=lambda s: (s.created_at, s.id.hex), reverse=True))
+
+    async def revoke_all(
+        self, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
+    ) -> None:
+        for session in self._data.sessions.values():
+            if session.user_id == user_id and session.id != keep:
+                session.revoke(now)
+
+    async def live_user(
+        self, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+    ) -> User | None:
+        session = self._data.sessions.get(session_id)
+        user = self._data.users.get(user_id)
+        if session is None or user is None or session.user_id != user_id:
+            return None
+        return copy.deepcopy(user) if session.is_live(now) and user.is_active else None
+
+
+class MemoryRefreshTokenRepository:
+    def __init__(self, data: MemoryStore) -> None:
+        self._data = data
+
+    async def add(self, record: RefreshTokenRecord) -> None:
+        self._data.refresh_tokens[record.digest] = record
+
+    async def get(self, digest: str) -> RefreshTokenRecord | None:
+        return self._data.refresh_tokens.get(digest)
+
+    async def use(self, digest: str, now: datetime) -> bool:
+        record = self._data.refresh_tokens.get(digest)
+        if record is None or record.used_at is not None:
+            return False
+        self._data.refresh_tokens[digest] = replace(record, used_at=now)
+        return True
 
 
 class MemoryUnitOfWork:
@@ -128,7 +174,8 @@ class MemoryUnitOfWork:
     users: UserRepository
     rooms: RoomRepository
     bookings: BookingRepository
-    revoked_tokens: RevokedTokenRepository
+    sessions: SessionRepository
+    refresh_tokens: RefreshTokenRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -154,7 +201,8 @@ class MemoryUnitOfWork:
         self._store.users = self._work.users
         self._store.rooms = self._work.rooms
         self._store.bookings = self._work.bookings
-        self._store.revoked_tokens = self._work.revoked_tokens
+        self._store.sessions = self._work.sessions
+        self._store.refresh_tokens = self._work.refresh_tokens
         self._begin()
 
     def _begin(self) -> None:
@@ -162,7 +210,8 @@ class MemoryUnitOfWork:
         self.users = MemoryUserRepository(self._work)
         self.rooms = MemoryRoomRepository(self._work)
         self.bookings = MemoryBookingRepository(self._work)
-        self.revoked_tokens = MemoryRevokedTokenRepository(self._work)
+        self.sessions = MemorySessionRepository(self._work)
+        self.refresh_tokens = MemoryRefreshTokenRepository(self._work)
 
 
 async def memory_ping() -> bool:

@@ -17,21 +17,28 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
     BookingRepository,
-    RevokedTokenRepository,
+    RefreshTokenRepository,
     RoomRepository,
+    SessionRepository,
     UserRepository,
 )
 from domain.bookings import Booking, DateRange, Room
+from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
 from infrastructure.persistence.database import is_connection_failure, storage_errors
-from infrastructure.persistence.tables import EMAIL_INDEX, bookings, revoked_tokens, rooms, users
+from infrastructure.persistence.tables import (
+    EMAIL_INDEX,
+    bookings,
+    refresh_tokens,
+    rooms,
+    sessions,
+    users,
+)
 
 
 class _SqlRepository:
@@ -183,19 +190,90 @@ def _booking(row: Row[Any]) -> Booking:
                    dates=DateRange(row.date_from, row.date_to), price=row.price)
 
 
-class SqlRevokedTokenRepository(_SqlRepository):
-    async def add(self, token_id: str, expires_at: datetime) -> None:
-        # Revoking twice is harmless, as in memory: the later expiry wins.
-        upsert = postgresql_insert if self._dialect == "postgresql" else sqlite_insert
-        statement = upsert(revoked_tokens).values(token_id=token_id, expires_at=expires_at)
-        await self._execute(statement.on_conflict_do_update(
-            index_elements=[revoked_tokens.c.token_id],
-            set_={"expires_at": statement.excluded.expires_at},
+class SqlSessionRepository(_SqlRepository):
+    async def add(self, session: Session) -> None:
+        await self._execute(insert(sessions).values(id=session.id, **_session_values(session)))
+
+    async def get(self, session_id: uuid.UUID) -> Session | None:
+        row = (await self._execute(select(sessions).where(sessions.c.id == session_id))).first()
+        return None if row is None else _session(row)
+
+    async def update(self, session: Session) -> None:
+        await self._execute(
+            update(sessions).where(sessions.c.id == session.id).values(**_session_values(session))
+        )
+
+    async def list_for_user(self, user_id: uuid.UUID) -> list[Session]:
+        query = (select(sessions).where(sessions.c.user_id == user_id)
+                 .order_by(sessions.c.created_at.desc(), sessions.c.id.desc()))
+        return [_session(row) for row in (await self._execute(query)).all()]
+
+    async def revoke_all(
+        self, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
+    ) -> None:
+        conditions = [sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)]
+        if keep is not None:
+            conditions.append(sessions.c.id != keep)
+        await self._execute(update(sessions).where(*conditions).values(revoked_at=now))
+
+    async def live_user(
+        self, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+    ) -> User | None:
+        # The per-request check: a primary-key lookup joined to its user, one round trip.
+        query = (
+            select(users)
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .where(
+                sessions.c.id == session_id,
+                sessions.c.user_id == user_id,
+                sessions.c.revoked_at.is_(None),
+                sessions.c.expires_at > now,
+                users.c.is_active.is_(True),
+            )
+        )
+        row = (await self._execute(query)).first()
+        return None if row is None else _user(row)
+
+
+def _session_values(session: Session) -> dict[str, Any]:
+    return {
+        "user_id": session.user_id,
+        "created_at": session.created_at,
+        "last_used_at": session.last_used_at,
+        "expires_at": session.expires_at,
+        "revoked_at": session.revoked_at,
+        "description": session.description,
+    }
+
+
+def _session(row: Row[Any]) -> Session:
+    return Session(id=row.id, user_id=row.user_id, created_at=row.created_at,
+                   last_used_at=row.last_used_at, expires_at=row.expires_at,
+                   revoked_at=row.revoked_at, description=row.description)
+
+
+class SqlRefreshTokenRepository(_SqlRepository):
+    async def add(self, record: RefreshTokenRecord) -> None:
+        await self._execute(insert(refresh_tokens).values(
+            digest=record.digest, session_id=record.session_id, created_at=record.created_at,
+            used_at=record.used_at,
         ))
 
-    async def contains(self, token_id: str) -> bool:
-        query = select(revoked_tokens.c.token_id).where(revoked_tokens.c.token_id == token_id)
-        return (await self._execute(query)).first() is not None
+    async def get(self, digest: str) -> RefreshTokenRecord | None:
+        query = select(refresh_tokens).where(refresh_tokens.c.digest == digest)
+        row = (await self._execute(query)).first()
+        return None if row is None else RefreshTokenRecord(
+            digest=row.digest, session_id=row.session_id, created_at=row.created_at,
+            used_at=row.used_at)
+
+    async def use(self, digest: str, now: datetime) -> bool:
+        # The conditional UPDATE is the arbiter: concurrent callers queue on the row (or, on
+        # SQLite, the database) lock, and only the first still finds used_at empty.
+        statement = (update(refresh_tokens)
+                     .where(refresh_tokens.c.digest == digest, refresh_tokens.c.used_at.is_(None))
+                     .values(used_at=now))
+        result = await self._execute(statement)
+        return bool(getattr(result, "rowcount", 0) == 1)
 
 
 class SqlUnitOfWork:
@@ -205,7 +283,8 @@ class SqlUnitOfWork:
     users: UserRepository
     rooms: RoomRepository
     bookings: BookingRepository
-    revoked_tokens: RevokedTokenRepository
+    sessions: SessionRepository
+    refresh_tokens: RefreshTokenRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -221,7 +300,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, dialect)
         self.rooms = SqlRoomRepository(session, dialect)
         self.bookings = SqlBookingRepository(session, dialect)
-        self.revoked_tokens = SqlRevokedTokenRepository(session, dialect)
+        self.sessions = SqlSessionRepository(session, dialect)
+        self.refresh_tokens = SqlRefreshTokenRepository(session, dialect)
         return self
 
     async def __aexit__(

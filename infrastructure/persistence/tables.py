@@ -93,9 +93,25 @@ bookings = Table(
     Index("ix_bookings_user_id", "user_id"),
 )
 
-revoked_tokens = Table(
-    "revoked_tokens",
+sessions = Table(
+    "sessions",
     metadata,
-    Column("token_id", String(255), primary_key=True),
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("description", String(200), nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("session_id", Uuid, ForeignKey("sessions.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_refresh_tokens_session_id", "session_id"),
 )

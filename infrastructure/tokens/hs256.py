@@ -1,8 +1,11 @@
 """What both token codecs share: HS256 only, one claim set, and one way to check it."""
 
+import base64
+import hashlib
 import re
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -35,29 +38,35 @@ class Hs256TokenCodec(ABC):
         self,
         *,
         secret_key: str,
+        previous_keys: Sequence[str] = (),
         issuer: str = "roomkey",
         audience: str = "roomkey",
         lifetime: timedelta = timedelta(minutes=15),
         clock: Clock,
         leeway: timedelta = timedelta(seconds=30),
     ) -> None:
-        if len(secret_key.encode()) < MIN_SECRET_BYTES:
+        if any(len(key.encode()) < MIN_SECRET_BYTES for key in (secret_key, *previous_keys)):
             raise ValueError(f"The token secret key must be at least {MIN_SECRET_BYTES} bytes")
         if lifetime < timedelta(seconds=1) or leeway < timedelta(0):
             raise ValueError("The token lifetime must be positive and the leeway not negative")
         self._secret_key = secret_key
+        self._key_id = key_id(secret_key)
+        # Older keys still verify, so a key rotates without logging everyone out; only the
+        # current one signs.
+        self._verifying_keys = {key_id(key): key for key in (*previous_keys, secret_key)}
         self._issuer = issuer
         self._audience = audience
         self._lifetime_seconds = int(lifetime.total_seconds())
         self._clock = clock
         self._leeway = leeway
 
-    def issue(self, *, subject: str) -> AccessToken:
+    def issue(self, *, subject: str, session_id: str) -> AccessToken:
         issued_at = int(self._clock.now().timestamp())
         expires_at = issued_at + self._lifetime_seconds
         token_id = secrets.token_urlsafe(16)
         claims = {
             "sub": subject,
+            "sid": session_id,
             "exp": expires_at,
             "iat": issued_at,
             "jti": token_id,
@@ -78,8 +87,8 @@ class Hs256TokenCodec(ABC):
         # Odd input must not surface as a 500: whatever the library raises means "rejected".
         rejected: tuple[type[Exception], ...] = (*self.library_errors, *_MALFORMED_INPUT)
         try:
-            check_header(self._unverified_header(token))
-            payload = self._verified_payload(token)
+            key = self._verifying_key(self._unverified_header(token))
+            payload = self._verified_payload(token, key)
         except rejected as error:
             raise NotAuthenticated() from error
         return check_claims(
@@ -90,18 +99,32 @@ class Hs256TokenCodec(ABC):
             leeway=self._leeway,
         )
 
+    def _verifying_key(self, header: object) -> str:
+        kid = check_header(header).get("kid")
+        key = self._verifying_keys.get(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise NotAuthenticated()
+        return key
+
     @abstractmethod
-    def _sign(self, claims: dict[str, Any]) -> str: ...
+    def _sign(self, claims: dict[str, Any]) -> str:
+        """Sign with the current key, naming it in the `kid` header."""
 
     @abstractmethod
     def _unverified_header(self, token: str) -> object: ...
 
     @abstractmethod
-    def _verified_payload(self, token: str) -> object:
+    def _verified_payload(self, token: str, key: str) -> object:
         """The payload once the signature and the HS256 allow-list pass; no claim checks."""
 
 
-def check_header(header: object) -> None:
+def key_id(key: str) -> str:
+    """A key's public name: a digest prefix, so ids need no configuring and reveal nothing."""
+    digest = hashlib.sha256(b"roomkey-kid:" + key.encode()).digest()[:9]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def check_header(header: object) -> dict[Any, Any]:
     """Refuse every algorithm but HS256 ("none" included) and the key-choosing headers."""
     if (
         not isinstance(header, dict)
@@ -109,6 +132,7 @@ def check_header(header: object) -> None:
         or not REFUSED_HEADERS.isdisjoint(header)
     ):
         raise NotAuthenticated()
+    return header
 
 
 def check_claims(
@@ -121,6 +145,7 @@ def check_claims(
     if not isinstance(payload, dict):
         raise NotAuthenticated()
     subject = _text(payload, "sub")
+    session_id = _text(payload, "sid")
     token_id = _text(payload, "jti")
     issued_at = _epoch_seconds(payload, "iat")
     expires_at = _epoch_seconds(payload, "exp")
@@ -136,6 +161,7 @@ def check_claims(
         raise NotAuthenticated()
     return AccessClaims(
         subject=subject,
+        session_id=session_id,
         token_id=token_id,
         issued_at=datetime.fromtimestamp(issued_at, UTC),
         expires_at=datetime.fromtimestamp(expires_at, UTC),

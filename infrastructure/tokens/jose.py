@@ -26,15 +26,14 @@ class JoseTokenCodec(Hs256TokenCodec):
     library_errors = (JOSEError,)
 
     def _sign(self, claims: dict[str, Any]) -> str:
-        token: str = jwt.encode(claims, self._secret_key, algorithm=ALGORITHM)
+        token: str = jwt.encode(claims, self._secret_key, algorithm=ALGORITHM,
+                                headers={"kid": self._key_id})
         return token
 
     def _unverified_header(self, token: str) -> object:
         header: object = jwt.get_unverified_header(token)
         return header
 
-    def _verified_payload(self, token: str) -> object:
-        payload: object = jwt.decode(
-            token, self._secret_key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY
-        )
+    def _verified_payload(self, token: str, key: str) -> object:
+        payload: object = jwt.decode(token, key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY)
         return payload

@@ -25,10 +25,11 @@ class PyJwtTokenCodec(Hs256TokenCodec):
     library_errors = (jwt.PyJWTError,)
 
     def _sign(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self._secret_key, algorithm=ALGORITHM)
+        return jwt.encode(claims, self._secret_key, algorithm=ALGORITHM,
+                          headers={"kid": self._key_id})
 
     def _unverified_header(self, token: str) -> object:
         return jwt.get_unverified_header(token)
 
-    def _verified_payload(self, token: str) -> object:
-        return jwt.decode(token, self._secret_key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY)
+    def _verified_payload(self, token: str, key: str) -> object:
+        return jwt.decode(token, key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY)

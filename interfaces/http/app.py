@@ -8,7 +8,14 @@ from fastapi import FastAPI
 
 from infrastructure.container import Container
 from infrastructure.settings import Settings
-from interfaces.http import routes_auth, routes_bookings, routes_health, routes_rooms, routes_users
+from interfaces.http import (
+    routes_auth,
+    routes_bookings,
+    routes_health,
+    routes_rooms,
+    routes_sessions,
+    routes_users,
+)
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.request_id import RequestIdMiddleware
 
@@ -28,7 +35,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.state.container = container
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
-    for module in (routes_auth, routes_users, routes_rooms, routes_bookings, routes_health):
+    for module in (routes_auth, routes_sessions, routes_users, routes_rooms, routes_bookings,
+                   routes_health):
         app.include_router(module.router)
     return app
 

@@ -1,14 +1,15 @@
-"""FastAPI dependencies: use cases from the app's container, and the current user."""
+"""FastAPI dependencies: use cases from the app's container, JSON-only bodies, the current user."""
 
+from email.message import Message
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordBearer
 
+from application.authenticate_user import Authentication
 from domain.users import User
 from infrastructure.container import Container
-
-ACCESS_COOKIE = "access_token"
+from interfaces.http.cookies import ACCESS_COOKIE, session_cookie
 
 # auto_error=False: a missing or odd Authorization header must end as our 401, never FastAPI's.
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
@@ -28,20 +29,53 @@ def use_case(name: str) -> Any:
     return Depends(build)
 
 
+async def require_json(request: Request) -> None:
+    """415 for a body that is not JSON: a cross-site `text/plain` form post cannot smuggle JSON
+    in, since FastAPI would otherwise parse a body without a Content-Type as JSON."""
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers)
+    if has_body and not _is_json(request.headers.get("content-type", "")):
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                            detail="Content-Type must be application/json")
+
+
+def _is_json(content_type: str) -> bool:
+    message = Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json"))
+
+
+JSON_ONLY = [Depends(require_json)]
+
+
+async def no_store(response: Response) -> None:
+    """Answers that carry tokens or account data must not be kept by any cache."""
+    response.headers["Cache-Control"] = "no-store"
+
+
 async def presented_token(
     request: Request, bearer: Annotated[str | None, Depends(_bearer)]
 ) -> str | None:
-    """The bearer header wins over the cookie: an explicit header is what the client meant."""
-    return bearer or request.cookies.get(ACCESS_COOKIE)
+    """The bearer header wins over the cookie; a cookie on an unsafe request needs CSRF proof."""
+    return bearer or session_cookie(request, ACCESS_COOKIE)
+
+
+async def current_authentication(
+    token: Annotated[str | None, Depends(presented_token)],
+    authenticate: Annotated[Any, use_case("authenticate_user")],
+) -> Authentication:
+    authentication: Authentication = await authenticate.execute(token=token)
+    return authentication
 
 
 async def current_user(
-    token: Annotated[str | None, Depends(presented_token)],
-    authenticate: Annotated[Any, use_case("authenticate_user")],
+    authentication: Annotated[Authentication, Depends(current_authentication)],
 ) -> User:
-    user: User = await authenticate.execute(token=token)
-    return user
+    return authentication.user
 
 
+CurrentAuthentication = Annotated[Authentication, Depends(current_authentication)]
 CurrentUser = Annotated[User, Depends(current_user)]
 Token = Annotated[str | None, Depends(presented_token)]

@@ -1,22 +1,33 @@
-"""Routes under /auth: register, login (JSON and OAuth2 form), logout."""
+"""Routes under /auth: register, login (JSON and OAuth2 form), refresh, logout."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from application.login_user import LoginResult, LoginUser
+from application.login_user import LoginUser
 from application.logout_user import LogoutUser
+from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
-from interfaces.http.dependencies import ACCESS_COOKIE, Token, container, use_case
-from interfaces.http.schemas import Credentials, ErrorOut, StatusOut, TokenOut, UserOut
+from interfaces.http.cookies import REFRESH_COOKIE, clear_session_cookies, session_cookie
+from interfaces.http.cookies import set_session_cookies as set_cookies
+from interfaces.http.dependencies import JSON_ONLY, Token, container, no_store, use_case
+from interfaces.http.schemas import (
+    Credentials,
+    ErrorOut,
+    RefreshIn,
+    StatusOut,
+    TokenOut,
+    TokenPairOut,
+    UserOut,
+)
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[Depends(no_store)])
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Incorrect email or password"}}
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED,
+@router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=JSON_ONLY,
              responses={409: {"model": ErrorOut, "description": "User already exists"}},
              description=RegisterUser.__doc__)
 async def register(
@@ -26,43 +37,62 @@ async def register(
     return UserOut.of(user)
 
 
-@router.post("/login", responses=UNAUTHORIZED, description=LoginUser.__doc__)
+@router.post("/login", responses=UNAUTHORIZED, dependencies=JSON_ONLY,
+             description=LoginUser.__doc__)
 async def login(
     body: Credentials, request: Request, response: Response,
     login_user: Annotated[LoginUser, use_case("login_user")],
 ) -> TokenOut:
-    result = await login_user.execute(email=body.email, password=body.password)
-    return _issue(result, request, response)
+    """Cookie clients: the refresh token travels only in its HttpOnly cookie."""
+    result = await login_user.execute(email=body.email, password=body.password,
+                                      device=_device(request))
+    set_cookies(response, result.tokens, container(request).settings())
+    return TokenOut.of(result.tokens)
 
 
 @router.post("/token", responses=UNAUTHORIZED,
-             description="The OAuth2 password flow (`username` is the email), for Swagger UI.")
+             description="The OAuth2 password flow (`username` is the email) for bearer clients "
+                         "and Swagger UI: both tokens come back in the body, no cookie is set.")
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, response: Response,
     login_user: Annotated[LoginUser, use_case("login_user")],
-) -> TokenOut:
-    result = await login_user.execute(email=form.username, password=form.password)
-    return _issue(result, request, response)
+) -> TokenPairOut:
+    result = await login_user.execute(email=form.username, password=form.password,
+                                      device=_device(request))
+    return TokenPairOut.of(result.tokens)
 
 
-@router.post("/logout", description=LogoutUser.__doc__)
+@router.post("/refresh", responses=UNAUTHORIZED, dependencies=JSON_ONLY,
+             description=RefreshSession.__doc__)
+async def refresh(
+    request: Request, response: Response,
+    refresh_session: Annotated[RefreshSession, use_case("refresh_session")],
+    body: RefreshIn | None = None,
+) -> TokenOut | TokenPairOut:
+    """Cookie clients send the refresh cookie (and X-CSRF-Token); bearer clients send
+    `{"refresh_token": ...}` and get the new pair in the body."""
+    if body is not None:
+        tokens = await refresh_session.execute(refresh_token=body.refresh_token)
+        return TokenPairOut.of(tokens)
+    cookie = session_cookie(request, REFRESH_COOKIE)
+    tokens = await refresh_session.execute(refresh_token=cookie)
+    set_cookies(response, tokens, container(request).settings())
+    return TokenOut.of(tokens)
+
+
+@router.post("/logout", dependencies=JSON_ONLY, description=LogoutUser.__doc__)
 async def logout(
     token: Token, request: Request, response: Response,
     logout_user: Annotated[LogoutUser, use_case("logout_user")],
 ) -> StatusOut:
-    await logout_user.execute(token=token)
-    settings = container(request).settings()
-    response.delete_cookie(ACCESS_COOKIE, path="/", secure=settings.secure_cookies,
-                           httponly=True, samesite=settings.cookie_samesite)
+    await logout_user.execute(access_token=token,
+                              refresh_token=session_cookie(request, REFRESH_COOKIE))
+    clear_session_cookies(response, container(request).settings())
     return StatusOut(status="logged out")
 
 
-def _issue(result: LoginResult, request: Request, response: Response) -> TokenOut:
-    settings = container(request).settings()
-    access = result.access_token
-    response.set_cookie(
-        ACCESS_COOKIE, access.value, max_age=access.lifetime_seconds, path="/", httponly=True,
-        secure=settings.secure_cookies, samesite=settings.cookie_samesite,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return TokenOut(access_token=access.value, expires_in=access.lifetime_seconds)
+def _device(request: Request) -> str:
+    """What the sessions list shows to tell devices apart."""
+    agent = request.headers.get("user-agent", "unknown client")[:150]
+    host = request.client.host if request.client else "unknown address"
+    return f"{agent} from {host}"

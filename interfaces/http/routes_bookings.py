@@ -8,10 +8,10 @@ from fastapi import APIRouter, Response, status
 from application.cancel_booking import CancelBooking
 from application.create_booking import CreateBooking
 from application.list_bookings import ListBookings
-from interfaces.http.dependencies import CurrentUser, use_case
+from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
 from interfaces.http.schemas import AdminBookingOut, BookingIn, BookingOut, ErrorOut
 
-router = APIRouter(tags=["bookings"])
+router = APIRouter(tags=["bookings"], dependencies=JSON_ONLY)
 
 
 @router.get("/bookings", description=ListBookings.__doc__)

@@ -6,10 +6,10 @@ from fastapi import APIRouter, status
 
 from application.create_room import CreateRoom
 from application.list_rooms import ListRooms
-from interfaces.http.dependencies import CurrentUser, use_case
+from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
 from interfaces.http.schemas import RoomIn, RoomOut
 
-router = APIRouter(prefix="/rooms", tags=["rooms"])
+router = APIRouter(prefix="/rooms", tags=["rooms"], dependencies=JSON_ONLY)
 
 
 @router.get("")

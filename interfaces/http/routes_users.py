@@ -3,17 +3,17 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from application.list_users import ListUsers
-from application.set_user_active import SetUserActive
-from interfaces.http.dependencies import CurrentUser, use_case
-from interfaces.http.schemas import UserActiveIn, UserOut
+from application.update_user_access import UpdateUserAccess
+from interfaces.http.dependencies import JSON_ONLY, CurrentUser, no_store, use_case
+from interfaces.http.schemas import UserAccessIn, UserOut
 
 router = APIRouter(tags=["users"])
 
 
-@router.get("/users/me")
+@router.get("/users/me", dependencies=[Depends(no_store)])
 async def me(user: CurrentUser) -> UserOut:
     return UserOut.of(user)
 
@@ -25,10 +25,12 @@ async def list_users(
     return [UserOut.of(user) for user in await list_users.execute(actor=actor)]
 
 
-@router.patch("/admin/users/{user_id}", description=SetUserActive.__doc__)
-async def set_user_active(
-    user_id: uuid.UUID, body: UserActiveIn, actor: CurrentUser,
-    set_user_active: Annotated[SetUserActive, use_case("set_user_active")],
+@router.patch("/admin/users/{user_id}", dependencies=JSON_ONLY,
+              description=UpdateUserAccess.__doc__)
+async def update_user_access(
+    user_id: uuid.UUID, body: UserAccessIn, actor: CurrentUser,
+    update_user_access: Annotated[UpdateUserAccess, use_case("update_user_access")],
 ) -> UserOut:
-    user = await set_user_active.execute(actor=actor, user_id=user_id, is_active=body.is_active)
+    user = await update_user_access.execute(actor=actor, user_id=user_id,
+                                            is_active=body.is_active, role=body.role)
     return UserOut.of(user)

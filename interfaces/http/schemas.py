@@ -6,8 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from application.session_tokens import SessionTokens
 from domain.bookings import Booking, Room
-from domain.users import User
+from domain.sessions import Session
+from domain.users import Role, User
 
 
 class Request(BaseModel):
@@ -39,6 +41,49 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
+
+    @classmethod
+    def of(cls, tokens: SessionTokens) -> "TokenOut":
+        return cls(access_token=tokens.access_token.value,
+                   expires_in=tokens.access_token.lifetime_seconds)
+
+
+class TokenPairOut(TokenOut):
+    """For bearer clients only; cookie clients never see a refresh token in a body."""
+
+    refresh_token: str
+    refresh_expires_in: int
+
+    @classmethod
+    def of(cls, tokens: SessionTokens) -> "TokenPairOut":
+        session = tokens.session
+        return cls(refresh_token=tokens.refresh_token.value,
+                   refresh_expires_in=int(session.remaining(session.last_used_at).total_seconds()),
+                   **TokenOut.of(tokens).model_dump())
+
+
+class RefreshIn(Request):
+    refresh_token: str = Field(max_length=200)
+
+
+class PasswordChangeIn(Request):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    description: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    current: bool
+
+    @classmethod
+    def of(cls, session: Session, *, current_id: uuid.UUID) -> "SessionOut":
+        return cls(id=session.id, description=session.description,
+                   created_at=session.created_at, last_used_at=session.last_used_at,
+                   expires_at=session.expires_at, current=session.id == current_id)
 
 
 class StatusOut(BaseModel):
@@ -93,8 +138,9 @@ class AdminBookingOut(BookingOut):
         return cls(user_id=booking.user_id, **BookingOut.of(booking).model_dump())
 
 
-class UserActiveIn(Request):
-    is_active: bool
+class UserAccessIn(Request):
+    is_active: bool | None = None
+    role: Role | None = None
 
 
 class ErrorOut(BaseModel):
