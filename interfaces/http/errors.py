@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from application.errors import (
     EmailAlreadyRegistered,
+    IncorrectPassword,
     InvalidCredentials,
     NotAuthenticated,
     NotFound,
@@ -37,6 +38,7 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     InvalidCredentials: status.HTTP_401_UNAUTHORIZED,
     NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
     PermissionDenied: status.HTTP_403_FORBIDDEN,
+    IncorrectPassword: status.HTTP_403_FORBIDDEN,
     NotFound: status.HTTP_404_NOT_FOUND,
     EmailAlreadyRegistered: status.HTTP_409_CONFLICT,
     RoomUnavailable: status.HTTP_409_CONFLICT,

@@ -63,7 +63,7 @@ class TokenPairOut(TokenOut):
 
 
 class RefreshIn(Request):
-    refresh_token: str = Field(max_length=200)
+    refresh_token: str = Field(max_length=4096)
 
 
 class PasswordChangeIn(Request):

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.persistence.memory import MemoryStore
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
 from tests.fakes import FakeClock
@@ -27,6 +28,10 @@ class Api:
 
     async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.client.post("/auth/login", json={"email": email, "password": password})
+
+    def csrf(self) -> dict[str, str]:
+        """The double-submit header a browser page sends with cookie-authenticated writes."""
+        return {"X-CSRF-Token": self.client.cookies.get("csrf_token") or ""}
 
     async def bearer_for(self, email: str, password: str = PASSWORD) -> dict[str, str]:
         """Register (if new) and log in; the headers authenticate without any cookie."""
@@ -51,6 +56,13 @@ class Api:
 AppFactory = Callable[..., Awaitable[Api]]
 
 
+def set_cookie(response: httpx.Response, name: str) -> str:
+    """The Set-Cookie header that sets `name` (a response may set several cookies)."""
+    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+    assert len(headers) == 1, response.headers.get_list("set-cookie")
+    return headers[0]
+
+
 def _backends() -> list[object]:
     return ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -63,8 +75,15 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture
+def jwt_library() -> str:
+    """python-jose, the design's library; modules about tokens use `both_jwt_libraries`."""
+    return "jose"
+
+
 @pytest.fixture(params=["jose", "pyjwt"])
-def jwt_library(request: pytest.FixtureRequest) -> str:
+def both_jwt_libraries(request: pytest.FixtureRequest) -> str:
+    """Override `jwt_library` with this in a module to run it with either library."""
     library: str = request.param
     return library
 
@@ -86,6 +105,8 @@ class _Apps:
         self._database_url = database_url
         self._jwt_library = jwt_library
         self._exits: list[Callable[[], Awaitable[object]]] = []
+        # Apps over memory:// share one store, as apps over one SQL database share its data.
+        self._memory_store = MemoryStore()
 
     async def new(self, **overrides: object) -> Api:
         options: dict[str, object] = {
@@ -96,6 +117,7 @@ class _Apps:
         container = build_container(Settings(**(options | overrides)))  # type: ignore[arg-type]
         clock = FakeClock()
         container.clock.override(clock)
+        container.memory_store.override(self._memory_store)
         # Real adapter, cheap parameters: the suite stays fast and still runs real argon2id.
         container.hasher.override(PasslibPasswordHasher(argon2_memory_cost=8, argon2_time_cost=1))
         app = create_app(container)

@@ -65,7 +65,7 @@ async def test_unknown_user_is_404_and_bad_body_422(api: Api) -> None:
 
     unknown = await api.client.patch(f"/admin/users/{uuid.uuid4()}", json={"is_active": False},
                                      headers=admin)
-    bad = await api.client.patch(f"/admin/users/{uuid.uuid4()}", json={"role": "admin"},
+    bad = await api.client.patch(f"/admin/users/{uuid.uuid4()}", json={"role": "superuser"},
                                  headers=admin)
 
     assert unknown.status_code == 404

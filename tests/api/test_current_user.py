@@ -7,23 +7,41 @@ from datetime import timedelta
 import pytest
 from jose import jwt
 
+from infrastructure.tokens.hs256 import key_id
 from tests.api.conftest import SECRET, Api
+
+
+@pytest.fixture
+def jwt_library(both_jwt_libraries: str) -> str:
+    """Every test here runs with python-jose and with PyJWT."""
+    return both_jwt_libraries
+
 
 FIXED_401 = {"detail": "Not authenticated"}
 
 
-async def _user_id(api: Api, email: str) -> str:
-    me = await api.client.get("/users/me", headers=await api.bearer_for(email))
-    user_id: str = me.json()["id"]
-    return user_id
+async def _login(api: Api, email: str) -> tuple[str, str]:
+    """The user id and session id of a fresh login."""
+    headers = await api.bearer_for(email)
+    claims = jwt.get_unverified_claims(headers["Authorization"].removeprefix("Bearer "))
+    return claims["sub"], claims["sid"]
 
 
-def _claims(api: Api, subject: str, **changes: object) -> dict[str, object]:
+def _claims(api: Api, login: tuple[str, str], **changes: object) -> dict[str, object]:
     now = int(api.clock.now().timestamp())
-    claims: dict[str, object] = {"sub": subject, "iat": now, "exp": now + 600, "jti": "t-1",
-                                 "iss": "roomkey", "aud": "roomkey", "type": "access"}
+    subject, session_id = login
+    claims: dict[str, object] = {"sub": subject, "sid": session_id, "iat": now, "exp": now + 600,
+                                 "jti": "t-1", "iss": "roomkey", "aud": "roomkey",
+                                 "type": "access"}
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
+
+
+def _sign(claims: dict[str, object], key: str = SECRET, **headers: object) -> str:
+    kid: dict[str, object] = {"kid": key_id(SECRET)}
+    token: str = jwt.encode(claims, key, algorithm=headers.pop("alg", "HS256"),  # type: ignore[arg-type]
+                            headers={k: v for k, v in (kid | headers).items() if v is not None})
+    return token
 
 
 def _unsigned(claims: dict[str, object]) -> str:
@@ -52,8 +70,7 @@ async def test_me_with_a_bearer_header_and_no_cookie(api: Api) -> None:
 
 
 async def test_a_token_signed_by_either_library_is_accepted(api: Api) -> None:
-    user_id = await _user_id(api, "ola@example.com")
-    token = jwt.encode(_claims(api, user_id), SECRET, algorithm="HS256")
+    token = _sign(_claims(api, await _login(api, "ola@example.com")))
 
     response = await api.client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
 
@@ -63,19 +80,21 @@ async def test_a_token_signed_by_either_library_is_accepted(api: Api) -> None:
 @pytest.mark.parametrize("defect", [
     "missing", "empty bearer", "basic scheme", "malformed", "bad signature", "alg none",
     "HS512", "wrong issuer", "wrong audience", "refresh type", "no jti", "no exp", "expired",
-    "unknown user", "subject not a uuid", "garbage cookie",
+    "unknown user", "subject not a uuid", "garbage cookie", "no sid", "unknown session",
+    "someone else's session", "no kid", "unknown kid",
 ])
 async def test_every_token_defect_is_the_same_401(api: Api, defect: str) -> None:
-    user_id = await _user_id(api, "pat@example.com")
-    signed = lambda **changes: jwt.encode(_claims(api, user_id, **changes), SECRET)  # noqa: E731
+    login = await _login(api, "pat@example.com")
+    other = await _login(api, "quentin@example.com")
+    signed = lambda **changes: _sign(_claims(api, login, **changes))  # noqa: E731
     headers: dict[str, str] = {}
     token = {
         "missing": None,
         "empty bearer": "",
         "malformed": "a.b.c",
-        "bad signature": jwt.encode(_claims(api, user_id), "another-secret-of-enough-length!!"),
-        "alg none": _unsigned(_claims(api, user_id)),
-        "HS512": jwt.encode(_claims(api, user_id), SECRET, algorithm="HS512"),
+        "bad signature": _sign(_claims(api, login), "another-secret-of-enough-length!!"),
+        "alg none": _unsigned(_claims(api, login)),
+        "HS512": _sign(_claims(api, login), alg="HS512"),
         "wrong issuer": signed(iss="someone-else"),
         "wrong audience": signed(aud="someone-else"),
         "refresh type": signed(type="refresh"),
@@ -86,6 +105,11 @@ async def test_every_token_defect_is_the_same_401(api: Api, defect: str) -> None
         "subject not a uuid": signed(sub="1"),
         "basic scheme": None,
         "garbage cookie": None,
+        "no sid": signed(sid=None),
+        "unknown session": signed(sid="00000000-0000-4000-8000-000000000000"),
+        "someone else's session": signed(sid=other[1]),
+        "no kid": _sign(_claims(api, login), kid=None),
+        "unknown kid": _sign(_claims(api, login), kid="not-a-key"),
     }[defect]
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
