@@ -1,19 +1,27 @@
-"""Concurrent transactions on every backend: one account per email, no overbooked room."""
+"""Concurrent transactions on every backend: one account per email, no overbooked room, one
+refresh per refresh token."""
 
 import asyncio
 from datetime import date
 
 from application.create_booking import CreateBooking
-from application.errors import EmailAlreadyRegistered
+from application.errors import EmailAlreadyRegistered, NotAuthenticated
+from application.login_user import LoginUser
+from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
+from application.session_tokens import SessionTokens
 from domain.bookings import Booking
 from domain.errors import RoomUnavailable
 from domain.users import User
+from infrastructure.tokens import PyJwtTokenCodec
 from tests.contract.test_repositories import make_room, make_user, store
+from tests.contract.test_session_repositories import make_record, make_session
 from tests.databases import UnitOfWorkFactory
-from tests.fakes import FakeClock, FakePasswordHasher
+from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
 
 ATTEMPTS = 20
+REFRESHES = 10
+PASSWORD = "correct horse battery"
 
 
 async def test_concurrent_adds_of_one_email_let_exactly_one_win(
@@ -72,3 +80,47 @@ async def test_concurrent_bookings_never_exceed_the_rooms(
     assert sum(isinstance(o, RoomUnavailable) for o in outcomes) == 8, outcomes
     async with uow_factory() as uow:
         assert len(await uow.bookings.list_all()) == 2
+
+
+async def test_concurrent_uses_of_one_refresh_token_let_exactly_one_win(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    user = make_user()
+    session = make_session(user)
+    record = make_record(session)
+    await store(uow_factory, users=(user,), sessions=(session,), refresh_tokens=(record,))
+
+    async def use() -> bool:
+        async with uow_factory() as uow:
+            won = await uow.refresh_tokens.use(record.digest, FIXED_NOW)
+            await uow.commit()
+        return won
+
+    outcomes = await asyncio.gather(*(use() for _ in range(REFRESHES)), return_exceptions=True)
+
+    assert sorted(outcomes, key=str) == [False] * (REFRESHES - 1) + [True], outcomes
+
+
+async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    hasher, clock = FakePasswordHasher(), FakeClock()
+    tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
+    await RegisterUser(uow_factory(), hasher, clock).execute(email="ada@example.com",
+                                                             password=PASSWORD)
+    login = await LoginUser(uow_factory(), hasher, tokens, clock).execute(
+        email="ada@example.com", password=PASSWORD)
+    refresh_token = login.tokens.refresh_token.value
+
+    outcomes = await asyncio.gather(
+        *(RefreshSession(uow_factory(), tokens, clock).execute(refresh_token=refresh_token)
+          for _ in range(REFRESHES)),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(o, SessionTokens) for o in outcomes) == 1, outcomes
+    # RefreshTokenReused is a NotAuthenticated; anything else (a 500, a 503) is a failure.
+    assert sum(isinstance(o, NotAuthenticated) for o in outcomes) == REFRESHES - 1, outcomes
+    async with uow_factory() as uow:
+        stored = await uow.refresh_tokens.get(login.tokens.refresh_token.digest)
+    assert stored is not None and stored.used_at == clock.now()

@@ -7,6 +7,7 @@ import pytest
 
 from application.errors import EmailAlreadyRegistered
 from domain.bookings import Booking, DateRange, Room
+from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FIXED_NOW
@@ -29,7 +30,8 @@ def make_booking(user: User, room: Room, start: date, nights: int = 3) -> Bookin
 
 async def store(
     uow_factory: UnitOfWorkFactory, *, users: tuple[User, ...] = (), rooms: tuple[Room, ...] = (),
-    bookings: tuple[Booking, ...] = (),
+    bookings: tuple[Booking, ...] = (), sessions: tuple[Session, ...] = (),
+    refresh_tokens: tuple[RefreshTokenRecord, ...] = (),
 ) -> None:
     async with uow_factory() as uow:
         for user in users:
@@ -38,6 +40,10 @@ async def store(
             await uow.rooms.add(room)
         for booking in bookings:
             await uow.bookings.add(booking)
+        for session in sessions:
+            await uow.sessions.add(session)
+        for record in refresh_tokens:
+            await uow.refresh_tokens.add(record)
         await uow.commit()
 
 
@@ -246,13 +252,3 @@ async def test_count_overlapping_counts_every_overlapping_booking(
         dates = DateRange(date(2030, 2, 3), date(2030, 2, 4))
         assert await uow.bookings.count_overlapping(room.id, dates) == 3
         assert await uow.bookings.count_overlapping(uuid.uuid4(), dates) == 0
-
-
-async def test_revoked_tokens_are_remembered(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        await uow.revoked_tokens.add("token-1", FIXED_NOW + timedelta(minutes=15))
-        await uow.revoked_tokens.add("token-1", FIXED_NOW + timedelta(minutes=30))
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.revoked_tokens.contains("token-1")
-        assert not await uow.revoked_tokens.contains("token-2")

@@ -17,20 +17,25 @@ from hypothesis import strategies as st
 from jose import jwt as jose_jwt
 
 from application.errors import NotAuthenticated
-from application.ports import AccessClaims
+from application.ports import AccessClaims, AccessToken
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
-from infrastructure.tokens.hs256 import Hs256TokenCodec
+from infrastructure.tokens.hs256 import Hs256TokenCodec, key_id
 from tests.fakes import FakeClock
 
 SECRET = "a test secret that is long enough for HS256"
+OLD_SECRET = "the secret that signed until the last rotation"
+OLDER_SECRET = "the secret that signed before that, also long"
+KID = key_id(SECRET)
 CODECS: dict[str, type[Hs256TokenCodec]] = {"jose": JoseTokenCodec, "pyjwt": PyJwtTokenCodec}
-REQUIRED_CLAIMS = ["sub", "exp", "iat", "jti", "iss", "aud", "type"]
+REQUIRED_CLAIMS = ["sub", "sid", "exp", "iat", "jti", "iss", "aud", "type"]
 LIFETIME = timedelta(minutes=15)
 LEEWAY = timedelta(seconds=30)
 Signer = Callable[[dict[str, Any]], str]
 SIGNERS: dict[str, Signer] = {
-    "jose": lambda claims: jose_jwt.encode(claims, SECRET, algorithm="HS256"),
-    "pyjwt": lambda claims: pyjwt.encode(claims, SECRET, algorithm="HS256"),
+    "jose": lambda claims: jose_jwt.encode(claims, SECRET, algorithm="HS256",
+                                           headers={"kid": KID}),
+    "pyjwt": lambda claims: pyjwt.encode(claims, SECRET, algorithm="HS256",
+                                         headers={"kid": KID}),
 }
 
 
@@ -38,10 +43,14 @@ def make_codec(kind: str, clock: FakeClock, **options: Any) -> Hs256TokenCodec:
     return CODECS[kind](secret_key=options.pop("secret_key", SECRET), clock=clock, **options)
 
 
+def issue(codec: Hs256TokenCodec) -> AccessToken:
+    return codec.issue(subject="user-1", session_id="session-1")
+
+
 def valid_claims(now: datetime, **changes: Any) -> dict[str, Any]:
     issued_at = int(now.timestamp())
-    claims = {"sub": "user-1", "exp": issued_at + 900, "iat": issued_at, "jti": "token-1",
-              "iss": "roomkey", "aud": "roomkey", "type": "access"}
+    claims = {"sub": "user-1", "sid": "session-1", "exp": issued_at + 900, "iat": issued_at,
+              "jti": "token-1", "iss": "roomkey", "aud": "roomkey", "type": "access"}
     return {**claims, **changes}
 
 
@@ -49,10 +58,18 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def forge(header: dict[str, Any], claims: dict[str, Any], digest: Any = hashlib.sha256) -> str:
-    """Sign by hand with the right key, so any header or algorithm can be tried."""
+def forge(
+    header: dict[str, Any], claims: dict[str, Any], digest: Any = hashlib.sha256, *,
+    key: str = SECRET, name_the_key: bool = True,
+) -> str:
+    """Sign by hand, so any header or algorithm can be tried.
+
+    The header names the signing key in `kid` unless it sets its own or `name_the_key` is False.
+    """
+    if name_the_key:
+        header = {"kid": key_id(key), **header}
     signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(claims).encode())}"
-    signature = hmac.new(SECRET.encode(), signing_input.encode(), digest).digest()
+    signature = hmac.new(key.encode(), signing_input.encode(), digest).digest()
     return f"{signing_input}.{b64url(signature)}"
 
 
@@ -86,7 +103,8 @@ def foreign_keys() -> dict[str, Any]:
 
 def assert_verdict(codec: Hs256TokenCodec, token: str, accepted: bool) -> None:
     if accepted:
-        assert codec.decode(token).subject == "user-1"
+        claims = codec.decode(token)
+        assert (claims.subject, claims.session_id) == ("user-1", "session-1")
     else:
         with pytest.raises(NotAuthenticated):
             codec.decode(token)
@@ -99,17 +117,17 @@ def test_a_token_round_trips_to_its_subject_id_and_times(
     pair: tuple[Hs256TokenCodec, Hs256TokenCodec], clock: FakeClock
 ) -> None:
     issuer, decoder = pair
-    token = issuer.issue(subject="user-1")
+    token = issue(issuer)
     assert token.expires_at == clock.now() + LIFETIME
     assert token.lifetime_seconds == 900
     assert decoder.decode(token.value) == AccessClaims(
-        subject="user-1", token_id=token.token_id, issued_at=clock.now(),
+        subject="user-1", session_id="session-1", token_id=token.token_id, issued_at=clock.now(),
         expires_at=token.expires_at,
     )
 
 
 def test_each_token_gets_a_fresh_random_id(codec: Hs256TokenCodec) -> None:
-    ids = {codec.issue(subject="user-1").token_id for _ in range(20)}
+    ids = {issue(codec).token_id for _ in range(20)}
     assert len(ids) == 20
     assert all(len(token_id) >= 20 for token_id in ids)
 
@@ -117,9 +135,9 @@ def test_each_token_gets_a_fresh_random_id(codec: Hs256TokenCodec) -> None:
 def test_the_token_carries_exactly_the_agreed_claims(
     codec: Hs256TokenCodec, clock: FakeClock
 ) -> None:
-    token = codec.issue(subject="user-1")
+    token = issue(codec)
     claims = pyjwt.decode(token.value, options={"verify_signature": False})
-    assert pyjwt.get_unverified_header(token.value)["alg"] == "HS256"
+    assert pyjwt.get_unverified_header(token.value) == {"alg": "HS256", "typ": "JWT", "kid": KID}
     assert claims == valid_claims(clock.now(), jti=token.token_id)
 
 
@@ -138,7 +156,7 @@ def test_the_times_come_from_the_injected_clock_not_the_wall_clock(
     issuer, decoder = pair
     for moment in (datetime(2001, 1, 1, tzinfo=UTC), datetime(2090, 1, 1, tzinfo=UTC)):
         clock.set(moment)
-        assert decoder.decode(issuer.issue(subject="user-1").value).issued_at == moment
+        assert decoder.decode(issue(issuer).value).issued_at == moment
 
 
 # -- time ----------------------------------------------------------------------------------
@@ -156,7 +174,7 @@ def test_a_token_expires_after_its_lifetime_and_the_leeway(
     elapsed: timedelta, accepted: bool,
 ) -> None:
     issuer, decoder = pair
-    token = issuer.issue(subject="user-1").value
+    token = issue(issuer).value
     clock.advance(elapsed)
     assert_verdict(decoder, token, accepted)
 
@@ -171,7 +189,7 @@ def test_a_token_issued_in_the_future_is_accepted_only_within_the_leeway(
     skew: timedelta, accepted: bool,
 ) -> None:
     issuer, decoder = pair
-    token = issuer.issue(subject="user-1").value
+    token = issue(issuer).value
     clock.advance(-skew)
     assert_verdict(decoder, token, accepted)
 
@@ -179,7 +197,7 @@ def test_a_token_issued_in_the_future_is_accepted_only_within_the_leeway(
 @pytest.mark.parametrize("kind", CODECS)
 def test_the_configured_lifetime_and_leeway_are_honoured(kind: str, clock: FakeClock) -> None:
     codec = make_codec(kind, clock, lifetime=timedelta(minutes=5), leeway=timedelta(0))
-    token = codec.issue(subject="user-1")
+    token = issue(codec)
     assert token.lifetime_seconds == 300
     clock.advance(timedelta(minutes=5) - timedelta(seconds=1))
     assert_verdict(codec, token.value, accepted=True)
@@ -210,7 +228,7 @@ def test_a_token_from_another_configuration_is_rejected(
 ) -> None:
     stranger, decoder = make_codec(kinds[0], clock, **option), make_codec(kinds[1], clock)
     with pytest.raises(NotAuthenticated):
-        decoder.decode(stranger.issue(subject="user-1").value)
+        decoder.decode(issue(stranger).value)
 
 
 @pytest.mark.parametrize("signer", SIGNERS)
@@ -228,7 +246,8 @@ def test_a_token_missing_any_claim_is_rejected(
     ("claim", "value"),
     [("type", "refresh"), ("type", "ACCESS"), ("iss", "someone-else"), ("iss", ["roomkey"]),
      ("aud", "another-service"), ("aud", ["roomkey"]), ("sub", ""), ("sub", 42),
-     ("sub", None), ("jti", ""), ("jti", 7), ("exp", "1893456000"), ("exp", 1.9e9),
+     ("sub", None), ("sid", ""), ("sid", 42), ("sid", None), ("sid", ["session-1"]),
+     ("jti", ""), ("jti", 7), ("exp", "1893456000"), ("exp", 1.9e9),
      ("exp", True), ("exp", 10**20), ("iat", -1), ("iat", 1.5), ("iat", None),
      ("nbf", "now"), ("nbf", False)],
     ids=repr,
@@ -260,7 +279,8 @@ def test_any_algorithm_but_hs256_is_rejected(
 def test_a_token_signed_with_a_public_key_algorithm_is_rejected(
     codec: Hs256TokenCodec, clock: FakeClock, foreign_keys: dict[str, Any], alg: str
 ) -> None:
-    token = pyjwt.encode(valid_claims(clock.now()), foreign_keys[alg], algorithm=alg)
+    token = pyjwt.encode(valid_claims(clock.now()), foreign_keys[alg], algorithm=alg,
+                         headers={"kid": KID})
     with pytest.raises(NotAuthenticated):
         codec.decode(token)
 
@@ -276,6 +296,81 @@ def test_a_correctly_signed_token_with_a_refused_header_is_rejected(
     codec: Hs256TokenCodec, clock: FakeClock, name: str, value: object
 ) -> None:
     token = forge({"alg": "HS256", "typ": "JWT", name: value}, valid_claims(clock.now()))
+    with pytest.raises(NotAuthenticated):
+        codec.decode(token)
+
+
+# -- signing keys and rotation ------------------------------------------------------------
+
+
+def test_the_kid_names_the_current_key_by_a_stable_digest(codec: Hs256TokenCodec) -> None:
+    kid = pyjwt.get_unverified_header(issue(codec).value)["kid"]
+    assert kid == KID == key_id(SECRET)
+    assert key_id(SECRET) != key_id(OLD_SECRET)
+    assert SECRET not in kid and len(kid) == 12
+
+
+@pytest.mark.parametrize("kind", CODECS)
+def test_only_the_current_key_signs_after_a_rotation(kind: str, clock: FakeClock) -> None:
+    codec = make_codec(kind, clock, previous_keys=[OLD_SECRET])
+    assert pyjwt.get_unverified_header(issue(codec).value)["kid"] == KID
+
+
+def test_a_token_of_a_previous_key_verifies_while_that_key_is_listed(
+    kinds: tuple[str, str], clock: FakeClock
+) -> None:
+    before = make_codec(kinds[0], clock, secret_key=OLD_SECRET)
+    after = make_codec(kinds[1], clock, previous_keys=[OLDER_SECRET, OLD_SECRET])
+    token = issue(before).value
+
+    assert_verdict(after, token, accepted=True)
+    assert_verdict(make_codec(kinds[1], clock, previous_keys=[OLDER_SECRET]), token, False)
+    assert_verdict(make_codec(kinds[1], clock), token, accepted=False)
+
+
+def test_a_codec_that_has_not_rotated_yet_rejects_tokens_of_the_new_key(
+    kinds: tuple[str, str], clock: FakeClock
+) -> None:
+    rotated = make_codec(kinds[0], clock, previous_keys=[OLD_SECRET])
+    not_yet = make_codec(kinds[1], clock, secret_key=OLD_SECRET)
+    assert_verdict(not_yet, issue(rotated).value, accepted=False)
+
+
+@pytest.mark.parametrize(
+    "kid",
+    [key_id("a key nobody here has ever configured, 32+"), "", "nope", None, 42, True,
+     [KID], {"kid": KID}, KID.upper(), KID + "="],
+    ids=repr,
+)
+def test_a_token_naming_an_unknown_key_is_rejected_though_signed_right(
+    codec: Hs256TokenCodec, clock: FakeClock, kid: object
+) -> None:
+    token = forge({"alg": "HS256", "typ": "JWT", "kid": kid}, valid_claims(clock.now()))
+    with pytest.raises(NotAuthenticated):
+        codec.decode(token)
+
+
+@pytest.mark.parametrize("kind", CODECS)
+def test_a_token_naming_no_key_is_rejected_though_signed_right(
+    kind: str, clock: FakeClock
+) -> None:
+    codec = make_codec(kind, clock, previous_keys=[OLD_SECRET])
+    for key in (SECRET, OLD_SECRET):
+        token = forge({"alg": "HS256", "typ": "JWT"}, valid_claims(clock.now()), key=key,
+                      name_the_key=False)
+        with pytest.raises(NotAuthenticated):
+            codec.decode(token)
+
+
+@pytest.mark.parametrize("kind", CODECS)
+@pytest.mark.parametrize(("named", "signed_with"), [(OLD_SECRET, SECRET), (SECRET, OLD_SECRET)],
+                         ids=["names-old-signed-by-current", "names-current-signed-by-old"])
+def test_the_kid_only_chooses_the_key_the_signature_must_still_match(
+    kind: str, clock: FakeClock, named: str, signed_with: str
+) -> None:
+    codec = make_codec(kind, clock, previous_keys=[OLD_SECRET])
+    token = forge({"alg": "HS256", "typ": "JWT", "kid": key_id(named)},
+                  valid_claims(clock.now()), key=signed_with)
     with pytest.raises(NotAuthenticated):
         codec.decode(token)
 
@@ -297,7 +392,7 @@ json_values = st.recursive(
 @given(where=st.integers(0, 10_000), shift=st.integers(1, len(TOKEN_CHARS) - 1))
 def test_any_tampering_with_a_token_is_rejected(kind: str, where: int, shift: int) -> None:
     codec = make_codec(kind, FakeClock())
-    token = codec.issue(subject="user-1").value
+    token = issue(codec).value
     # Drawn independently of the (random) token, so that Hypothesis can replay an example.
     position = where % len(token)
     replacement = TOKEN_CHARS[(TOKEN_CHARS.index(token[position]) + shift) % len(TOKEN_CHARS)]
@@ -325,7 +420,7 @@ def test_another_base64_spelling_of_the_signature_is_rejected(
     codec: Hs256TokenCodec, respell: Callable[[str], str]
 ) -> None:
     # python-jose's lenient base64 accepts these where PyJWT does not; both must refuse.
-    token = next(value for value in (codec.issue(subject="user-1").value for _ in range(500))
+    token = next(value for value in (issue(codec).value for _ in range(500))
                  if {"-", "_"} <= set(value.rsplit(".", 1)[1]))
     signing_input, signature = token.rsplit(".", 1)
     with pytest.raises(NotAuthenticated):
@@ -357,7 +452,7 @@ def test_any_correctly_signed_odd_token_is_decoded_or_not_authenticated(
         claims = make_codec(kind, clock).decode(token)
     except NotAuthenticated:
         return
-    assert claims.subject and claims.token_id
+    assert claims.subject and claims.session_id and claims.token_id
     assert claims.issued_at <= clock.now() + LEEWAY
     assert claims.expires_at > clock.now() - LEEWAY
 
@@ -376,3 +471,20 @@ def test_an_unsafe_configuration_is_refused(
 ) -> None:
     with pytest.raises(ValueError):
         make_codec(kind, clock, **option)
+
+
+@pytest.mark.parametrize("kind", CODECS)
+@pytest.mark.parametrize("previous_keys", [["too short"], [OLD_SECRET, "x" * 31], [""]],
+                         ids=["short", "one-of-two-short", "empty"])
+def test_a_short_previous_key_is_refused(
+    kind: str, clock: FakeClock, previous_keys: list[str]
+) -> None:
+    with pytest.raises(ValueError):
+        make_codec(kind, clock, previous_keys=previous_keys)
+
+
+@pytest.mark.parametrize("kind", CODECS)
+def test_a_previous_key_of_exactly_32_bytes_is_accepted(kind: str, clock: FakeClock) -> None:
+    old = "k" * 32
+    token = forge({"alg": "HS256", "typ": "JWT"}, valid_claims(clock.now()), key=old)
+    assert_verdict(make_codec(kind, clock, previous_keys=[old]), token, accepted=True)

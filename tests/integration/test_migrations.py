@@ -10,12 +10,21 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, exc, insert, inspect, make_url, text
+from sqlalchemy import Connection, exc, insert, inspect, make_url, select, text
 
 from infrastructure.persistence.database import alembic_config, create_engine_for, run_migrations
-from infrastructure.persistence.tables import EMAIL_INDEX, metadata, users
+from infrastructure.persistence.tables import (
+    EMAIL_INDEX,
+    metadata,
+    refresh_tokens,
+    sessions,
+    users,
+)
 from tests.fakes import FIXED_NOW
 
+HEAD = "0002"
+SESSION_TABLES = {"sessions", "refresh_tokens"}
+INITIAL_TABLES = {"users", "rooms", "bookings", "revoked_tokens", "alembic_version"}
 INDEX_DEFINITION = {
     "sqlite": "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name",
     "postgresql": "SELECT indexdef FROM pg_indexes WHERE indexname = :name",
@@ -97,4 +106,89 @@ def test_run_migrations_works_from_synchronous_code(empty_sqlite_url: str) -> No
     assert database is not None
     with sqlite3.connect(database) as connection:
         (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert version == "0001"
+    assert version == HEAD
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _version(connection: Connection) -> str:
+    return str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+
+
+async def test_head_has_the_session_tables_with_their_keys_and_indexes(
+    empty_database_url: str,
+) -> None:
+    run_migrations(empty_database_url)
+
+    def describe(connection: Connection) -> dict[str, Any]:
+        schema = inspect(connection)
+        return {
+            table: (
+                schema.get_pk_constraint(table)["constrained_columns"],
+                sorted((fk["constrained_columns"][0], fk["referred_table"])
+                       for fk in schema.get_foreign_keys(table)),
+                sorted(str(index["name"]) for index in schema.get_indexes(table)),
+            )
+            for table in SESSION_TABLES
+        }
+
+    assert "revoked_tokens" not in await _inspect(empty_database_url, _tables)
+    assert await _inspect(empty_database_url, _version) == HEAD
+    assert await _inspect(empty_database_url, describe) == {
+        "sessions": (["id"], [("user_id", "users")], ["ix_sessions_user_id"]),
+        "refresh_tokens": (["digest"], [("session_id", "sessions")],
+                           ["ix_refresh_tokens_session_id"]),
+    }
+
+
+async def test_a_refresh_token_needs_an_existing_session(empty_database_url: str) -> None:
+    run_migrations(empty_database_url)
+
+    def orphan(connection: Connection) -> None:
+        connection.execute(insert(refresh_tokens).values(
+            digest="0" * 64, session_id=uuid.uuid4(), created_at=FIXED_NOW, used_at=None))
+
+    with pytest.raises(exc.IntegrityError):
+        await _inspect(empty_database_url, orphan)
+
+
+async def test_downgrade_to_0001_restores_the_revoked_token_list(empty_database_url: str) -> None:
+    run_migrations(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "0001")
+
+    assert await _inspect(empty_database_url, _tables) == INITIAL_TABLES
+    assert await _inspect(empty_database_url, _version) == "0001"
+
+
+async def test_upgrading_from_0001_keeps_the_users_and_adds_usable_session_tables(
+    empty_database_url: str,
+) -> None:
+    command.upgrade(alembic_config(empty_database_url), "0001")
+    row = _user_row("ada@example.com")
+
+    def add_user(connection: Connection) -> None:
+        connection.execute(insert(users).values(row))
+        connection.commit()
+
+    await _inspect(empty_database_url, add_user)
+
+    run_migrations(empty_database_url)
+
+    session_id = uuid.uuid4()
+
+    def add_session(connection: Connection) -> list[Any]:
+        connection.execute(insert(sessions).values(
+            id=session_id, user_id=row["id"], created_at=FIXED_NOW, last_used_at=FIXED_NOW,
+            expires_at=FIXED_NOW, revoked_at=None, description="laptop"))
+        connection.execute(insert(refresh_tokens).values(
+            digest="f" * 64, session_id=session_id, created_at=FIXED_NOW, used_at=None))
+        return list(connection.execute(
+            select(users.c.email, sessions.c.id, refresh_tokens.c.digest)
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .join(refresh_tokens, refresh_tokens.c.session_id == sessions.c.id)).all())
+
+    assert await _inspect(empty_database_url, add_session) == [
+        ("ada@example.com", session_id, "f" * 64)]
+    assert await _inspect(empty_database_url, _tables) == {*metadata.tables, "alembic_version"}

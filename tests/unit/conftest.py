@@ -1,62 +1,40 @@
 """Fixtures for unit tests: use cases wired by hand to the in-memory store and the fakes."""
 
 import asyncio
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 import pytest
 
 from application.authenticate_user import AuthenticateUser
 from application.cancel_booking import CancelBooking
+from application.change_password import ChangePassword
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
-from application.errors import NotAuthenticated
 from application.list_bookings import ListBookings
 from application.list_rooms import ListRooms
+from application.list_sessions import ListSessions
 from application.list_users import ListUsers
 from application.login_user import LoginUser
+from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
-from application.ports import AccessClaims, AccessToken, Clock, TokenCodec
+from application.ports import TokenCodec
+from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
+from application.revoke_session import RevokeSession
 from application.seed_demo_rooms import SeedDemoRooms
-from application.set_user_active import SetUserActive
+from application.session_tokens import SessionTokens
+from application.update_user_access import UpdateUserAccess
 from domain.bookings import Room
 from domain.users import PasswordHash, User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.tokens import JoseTokenCodec
 from tests.fakes import FakeClock, FakePasswordHasher
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin password 1"
-
-
-class DictTokenCodec:
-    """Remembers the tokens it issued; anything else is NotAuthenticated.
-
-    Stands in for the JWT adapters, which have their own contract suite.
-    """
-
-    def __init__(self, clock: Clock, lifetime: timedelta = timedelta(minutes=15)) -> None:
-        self._clock = clock
-        self._lifetime = lifetime
-        self._issued: dict[str, AccessClaims] = {}
-
-    def issue(self, *, subject: str) -> AccessToken:
-        now = self._clock.now()
-        claims = AccessClaims(subject=subject, token_id=secrets.token_hex(8), issued_at=now,
-                              expires_at=now + self._lifetime)
-        value = f"token-{secrets.token_hex(16)}"
-        self._issued[value] = claims
-        return AccessToken(value=value, token_id=claims.token_id, expires_at=claims.expires_at,
-                           lifetime_seconds=int(self._lifetime.total_seconds()))
-
-    def decode(self, token: str) -> AccessClaims:
-        claims = self._issued.get(token)
-        if claims is None or claims.expires_at <= self._clock.now():
-            raise NotAuthenticated()
-        return claims
+TOKEN_SECRET = "unit-test-secret-" + "x" * 32
 
 
 class YieldingPasswordHasher(FakePasswordHasher):
@@ -76,13 +54,8 @@ class YieldingPasswordHasher(FakePasswordHasher):
 
 
 def make_token_codec(clock: FakeClock) -> TokenCodec:
-    """The real python-jose adapter once it exists; the dict codec until then."""
-    try:
-        from infrastructure.tokens import JoseTokenCodec
-    except ImportError:
-        return DictTokenCodec(clock)
-    codec: TokenCodec = JoseTokenCodec(secret_key="unit-test-secret-" + "x" * 32, clock=clock)
-    return codec
+    """The real python-jose adapter: cheap, and it checks what a fake would not (sid, kid)."""
+    return JoseTokenCodec(secret_key=TOKEN_SECRET, clock=clock)
 
 
 @pytest.fixture
@@ -111,18 +84,47 @@ def register_user(store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClo
 
 
 @pytest.fixture
-def login_user(store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store), hasher, tokens)
+def login_user(
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock
+) -> LoginUser:
+    return LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock)
 
 
 @pytest.fixture
-def authenticate_user(store: MemoryStore, tokens: TokenCodec) -> AuthenticateUser:
-    return AuthenticateUser(MemoryUnitOfWork(store), tokens)
+def authenticate_user(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> AuthenticateUser:
+    return AuthenticateUser(MemoryUnitOfWork(store), tokens, clock)
 
 
 @pytest.fixture
-def logout_user(store: MemoryStore, tokens: TokenCodec) -> LogoutUser:
-    return LogoutUser(MemoryUnitOfWork(store), tokens)
+def refresh_session(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> RefreshSession:
+    return RefreshSession(MemoryUnitOfWork(store), tokens, clock)
+
+
+@pytest.fixture
+def logout_user(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> LogoutUser:
+    return LogoutUser(MemoryUnitOfWork(store), tokens, clock)
+
+
+@pytest.fixture
+def logout_everywhere(store: MemoryStore, clock: FakeClock) -> LogoutEverywhere:
+    return LogoutEverywhere(MemoryUnitOfWork(store), clock)
+
+
+@pytest.fixture
+def list_sessions(store: MemoryStore, clock: FakeClock) -> ListSessions:
+    return ListSessions(MemoryUnitOfWork(store), clock)
+
+
+@pytest.fixture
+def revoke_session(store: MemoryStore, clock: FakeClock) -> RevokeSession:
+    return RevokeSession(MemoryUnitOfWork(store), clock)
+
+
+@pytest.fixture
+def change_password(
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock
+) -> ChangePassword:
+    return ChangePassword(MemoryUnitOfWork(store), hasher, clock)
 
 
 @pytest.fixture
@@ -136,8 +138,8 @@ def list_users(store: MemoryStore) -> ListUsers:
 
 
 @pytest.fixture
-def set_user_active(store: MemoryStore) -> SetUserActive:
-    return SetUserActive(MemoryUnitOfWork(store))
+def update_user_access(store: MemoryStore, clock: FakeClock) -> UpdateUserAccess:
+    return UpdateUserAccess(MemoryUnitOfWork(store), clock)
 
 
 @pytest.fixture
@@ -202,3 +204,18 @@ async def admin(ensure_admin: EnsureAdmin) -> User:
 async def room(create_room: CreateRoom, admin: User) -> Room:
     return await create_room.execute(actor=admin, name="Double", description="A double bed",
                                      price=120, quantity=1)
+
+
+LogIn = Callable[..., Awaitable[SessionTokens]]
+
+
+@pytest.fixture
+def log_in(login_user: LoginUser) -> LogIn:
+    """Log in (alice with PASSWORD by default); the new session's tokens."""
+
+    async def log_in(
+        email: str = "alice@example.com", device: str = "", password: str = PASSWORD
+    ) -> SessionTokens:
+        return (await login_user.execute(email=email, password=password, device=device)).tokens
+
+    return log_in

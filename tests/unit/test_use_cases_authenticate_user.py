@@ -1,4 +1,4 @@
-"""AuthenticateUser and LogoutUser: tokens stand for active users until revoked."""
+"""AuthenticateUser and LogoutUser: an access token stands for its user while its session lives."""
 
 import uuid
 from datetime import timedelta
@@ -11,30 +11,30 @@ from application.login_user import LoginUser
 from application.logout_user import LogoutUser
 from application.ports import TokenCodec
 from domain.users import User
-from infrastructure.persistence.memory import MemoryStore
-from tests.fakes import FakeClock
-from tests.unit.conftest import PASSWORD
+from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from tests.fakes import FakeClock, FakePasswordHasher
+from tests.unit.conftest import PASSWORD, LogIn
 
 
-async def login(login_user: LoginUser, email: str = "alice@example.com") -> str:
-    return (await login_user.execute(email=email, password=PASSWORD)).access_token.value
-
-
-async def test_valid_token_authenticates_its_user(
-    authenticate_user: AuthenticateUser, login_user: LoginUser, alice: User
+async def test_valid_token_authenticates_its_user_and_session(
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User
 ) -> None:
-    user = await authenticate_user.execute(token=await login(login_user))
+    tokens = await log_in()
 
-    assert user == alice
-    assert user.email == alice.email
+    authentication = await authenticate_user.execute(token=tokens.access_token.value)
+
+    assert authentication.user == alice
+    assert authentication.user.email == alice.email
+    assert authentication.session_id == tokens.session.id
 
 
-async def test_token_issued_directly_for_a_user_id_authenticates_that_user(
-    authenticate_user: AuthenticateUser, tokens: TokenCodec, alice: User, bob: User
+async def test_token_issued_directly_for_a_live_session_authenticates_its_user(
+    authenticate_user: AuthenticateUser, tokens: TokenCodec, log_in: LogIn, bob: User
 ) -> None:
-    token = tokens.issue(subject=str(bob.id)).value
+    session = (await log_in("bob@example.com")).session
+    token = tokens.issue(subject=str(bob.id), session_id=str(session.id)).value
 
-    assert await authenticate_user.execute(token=token) == bob
+    assert (await authenticate_user.execute(token=token)).user == bob
 
 
 @pytest.mark.parametrize("token", [None, ""])
@@ -53,28 +53,66 @@ async def test_garbage_token_is_not_authenticated(
         await authenticate_user.execute(token=token)
 
 
-async def test_token_for_an_unknown_user_is_not_authenticated(
-    authenticate_user: AuthenticateUser, tokens: TokenCodec
+async def test_refresh_token_presented_as_access_token_is_not_authenticated(
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User
 ) -> None:
-    token = tokens.issue(subject=str(uuid.uuid4())).value
+    tokens = await log_in()
+
+    with pytest.raises(NotAuthenticated):
+        await authenticate_user.execute(token=tokens.refresh_token.value)
+
+
+async def test_token_without_a_session_is_not_authenticated(
+    authenticate_user: AuthenticateUser, tokens: TokenCodec, alice: User
+) -> None:
+    token = tokens.issue(subject=str(alice.id), session_id=str(uuid.uuid4())).value
 
     with pytest.raises(NotAuthenticated):
         await authenticate_user.execute(token=token)
 
 
-async def test_token_whose_subject_is_not_a_user_id_is_not_authenticated(
-    authenticate_user: AuthenticateUser, tokens: TokenCodec
+@pytest.mark.parametrize(("subject", "session_id"), [
+    ("alice@example.com", "session"), ("user", None), (None, "not-a-uuid"),
+], ids=["subject-and-sid", "subject", "sid"])
+async def test_token_whose_ids_are_not_uuids_is_not_authenticated(
+    authenticate_user: AuthenticateUser, tokens: TokenCodec, log_in: LogIn, alice: User,
+    subject: str | None, session_id: str | None,
 ) -> None:
-    token = tokens.issue(subject="alice@example.com").value
+    session = (await log_in()).session
+    token = tokens.issue(subject=subject or str(alice.id),
+                         session_id=session_id or str(session.id)).value
+
+    with pytest.raises(NotAuthenticated):
+        await authenticate_user.execute(token=token)
+
+
+async def test_token_naming_another_users_session_is_not_authenticated(
+    authenticate_user: AuthenticateUser, tokens: TokenCodec, log_in: LogIn, alice: User,
+    bob: User,
+) -> None:
+    alices_session = (await log_in()).session
+    bobs_session = (await log_in("bob@example.com")).session
+
+    for subject, session in ((bob, alices_session), (alice, bobs_session)):
+        token = tokens.issue(subject=str(subject.id), session_id=str(session.id)).value
+        with pytest.raises(NotAuthenticated):
+            await authenticate_user.execute(token=token)
+
+
+async def test_token_for_an_unknown_user_is_not_authenticated(
+    authenticate_user: AuthenticateUser, tokens: TokenCodec, log_in: LogIn, alice: User
+) -> None:
+    session = (await log_in()).session
+    token = tokens.issue(subject=str(uuid.uuid4()), session_id=str(session.id)).value
 
     with pytest.raises(NotAuthenticated):
         await authenticate_user.execute(token=token)
 
 
 async def test_token_of_a_deleted_user_is_not_authenticated(
-    authenticate_user: AuthenticateUser, login_user: LoginUser, alice: User, store: MemoryStore
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User, store: MemoryStore
 ) -> None:
-    token = await login(login_user)
+    token = (await log_in()).access_token.value
     del store.users[alice.id]
 
     with pytest.raises(NotAuthenticated):
@@ -82,9 +120,9 @@ async def test_token_of_a_deleted_user_is_not_authenticated(
 
 
 async def test_token_of_a_user_deactivated_after_login_is_not_authenticated(
-    authenticate_user: AuthenticateUser, login_user: LoginUser, alice: User, store: MemoryStore
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User, store: MemoryStore
 ) -> None:
-    token = await login(login_user)
+    token = (await log_in()).access_token.value
     store.users[alice.id].is_active = False
 
     with pytest.raises(NotAuthenticated):
@@ -92,69 +130,131 @@ async def test_token_of_a_user_deactivated_after_login_is_not_authenticated(
 
 
 async def test_expired_token_is_not_authenticated(
-    authenticate_user: AuthenticateUser, login_user: LoginUser, alice: User, clock: FakeClock
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User, clock: FakeClock
 ) -> None:
-    token = await login(login_user)
+    token = (await log_in()).access_token.value
     clock.advance(timedelta(hours=1))
 
     with pytest.raises(NotAuthenticated):
         await authenticate_user.execute(token=token)
 
 
-async def test_logout_revokes_the_token(
-    logout_user: LogoutUser, authenticate_user: AuthenticateUser, login_user: LoginUser,
-    alice: User, tokens: TokenCodec, store: MemoryStore,
+async def test_token_of_a_revoked_session_is_not_authenticated_at_once(
+    authenticate_user: AuthenticateUser, log_in: LogIn, alice: User, store: MemoryStore,
+    clock: FakeClock,
 ) -> None:
-    token = await login(login_user)
+    tokens = await log_in()
+    store.sessions[tokens.session.id].revoke(clock.now())
 
-    await logout_user.execute(token=token)
-
-    assert tokens.decode(token).token_id in store.revoked_tokens
     with pytest.raises(NotAuthenticated):
-        await authenticate_user.execute(token=token)
+        await authenticate_user.execute(token=tokens.access_token.value)
 
 
-async def test_logout_remembers_the_revocation_until_the_token_expires(
-    logout_user: LogoutUser, login_user: LoginUser, alice: User, tokens: TokenCodec,
-    store: MemoryStore,
+async def test_token_outliving_its_session_is_not_authenticated(
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock,
+    authenticate_user: AuthenticateUser, alice: User,
 ) -> None:
-    token = await login(login_user)
+    # The session ends before the 15-minute access token does: the session decides.
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock,
+                           session_lifetime=timedelta(minutes=10))
+    access_token = (await login_user.execute(email="alice@example.com", password=PASSWORD)
+                    ).tokens.access_token.value
+    clock.advance(timedelta(minutes=9))
+    assert (await authenticate_user.execute(token=access_token)).user == alice
 
-    await logout_user.execute(token=token)
+    clock.advance(timedelta(minutes=1))
 
-    claims = tokens.decode(token)
-    assert store.revoked_tokens[claims.token_id] == claims.expires_at
-
-
-async def test_logout_revokes_only_the_presented_token(
-    logout_user: LogoutUser, authenticate_user: AuthenticateUser, login_user: LoginUser,
-    alice: User,
-) -> None:
-    laptop, phone = await login(login_user), await login(login_user)
-
-    await logout_user.execute(token=laptop)
-
-    assert await authenticate_user.execute(token=phone) == alice
-
-
-async def test_logging_out_twice_is_not_an_error(
-    logout_user: LogoutUser, authenticate_user: AuthenticateUser, login_user: LoginUser,
-    alice: User, store: MemoryStore,
-) -> None:
-    token = await login(login_user)
-
-    await logout_user.execute(token=token)
-    await logout_user.execute(token=token)
-
-    assert len(store.revoked_tokens) == 1
+    assert tokens.decode(access_token)
     with pytest.raises(NotAuthenticated):
-        await authenticate_user.execute(token=token)
+        await authenticate_user.execute(token=access_token)
 
 
-@pytest.mark.parametrize("token", [None, "", "garbage"])
+# -- LogoutUser ------------------------------------------------------------------------------
+
+
+async def test_logout_by_access_token_revokes_its_session(
+    logout_user: LogoutUser, authenticate_user: AuthenticateUser, log_in: LogIn, alice: User,
+    store: MemoryStore, clock: FakeClock,
+) -> None:
+    tokens = await log_in()
+
+    await logout_user.execute(access_token=tokens.access_token.value, refresh_token=None)
+
+    assert store.sessions[tokens.session.id].revoked_at == clock.now()
+    with pytest.raises(NotAuthenticated):
+        await authenticate_user.execute(token=tokens.access_token.value)
+
+
+async def test_logout_by_refresh_token_alone_revokes_its_session(
+    logout_user: LogoutUser, authenticate_user: AuthenticateUser, log_in: LogIn, alice: User,
+    store: MemoryStore, clock: FakeClock,
+) -> None:
+    tokens = await log_in()
+
+    await logout_user.execute(access_token=None, refresh_token=tokens.refresh_token.value)
+
+    assert store.sessions[tokens.session.id].revoked_at == clock.now()
+    with pytest.raises(NotAuthenticated):
+        await authenticate_user.execute(token=tokens.access_token.value)
+
+
+async def test_logout_with_an_expired_access_token_falls_back_to_the_refresh_token(
+    logout_user: LogoutUser, log_in: LogIn, alice: User, store: MemoryStore, clock: FakeClock
+) -> None:
+    tokens = await log_in()
+    clock.advance(timedelta(hours=1))
+
+    await logout_user.execute(access_token=tokens.access_token.value,
+                              refresh_token=tokens.refresh_token.value)
+
+    assert store.sessions[tokens.session.id].revoked_at == clock.now()
+
+
+async def test_logout_revokes_only_the_presented_session(
+    logout_user: LogoutUser, authenticate_user: AuthenticateUser, log_in: LogIn, alice: User,
+) -> None:
+    laptop, phone = await log_in(), await log_in()
+
+    await logout_user.execute(access_token=laptop.access_token.value,
+                              refresh_token=laptop.refresh_token.value)
+
+    assert (await authenticate_user.execute(token=phone.access_token.value)).user == alice
+
+
+async def test_logging_out_twice_is_not_an_error_and_keeps_the_first_time(
+    logout_user: LogoutUser, log_in: LogIn, alice: User, store: MemoryStore, clock: FakeClock,
+) -> None:
+    tokens = await log_in()
+    await logout_user.execute(access_token=tokens.access_token.value, refresh_token=None)
+    first = clock.now()
+    clock.advance(timedelta(minutes=1))
+
+    await logout_user.execute(access_token=tokens.access_token.value,
+                              refresh_token=tokens.refresh_token.value)
+
+    assert store.sessions[tokens.session.id].revoked_at == first
+
+
+@pytest.mark.parametrize(("access_token", "refresh_token"), [
+    (None, None), ("", ""), ("garbage", "garbage"), ("a.b.c", None), (None, "x" * 43),
+])
 async def test_logout_without_a_valid_token_is_not_an_error_and_revokes_nothing(
-    logout_user: LogoutUser, store: MemoryStore, token: str | None
+    logout_user: LogoutUser, log_in: LogIn, alice: User, store: MemoryStore,
+    access_token: str | None, refresh_token: str | None,
 ) -> None:
-    await logout_user.execute(token=token)
+    tokens = await log_in()
 
-    assert store.revoked_tokens == {}
+    await logout_user.execute(access_token=access_token, refresh_token=refresh_token)
+
+    assert store.sessions[tokens.session.id].revoked_at is None
+
+
+async def test_logout_with_a_token_naming_no_session_is_not_an_error(
+    logout_user: LogoutUser, tokens: TokenCodec, log_in: LogIn, alice: User, store: MemoryStore
+) -> None:
+    session = (await log_in()).session
+    stray = tokens.issue(subject=str(alice.id), session_id=str(uuid.uuid4())).value
+
+    await logout_user.execute(access_token=stray, refresh_token=None)
+
+    assert store.sessions[session.id].revoked_at is None

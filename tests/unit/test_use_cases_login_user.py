@@ -1,7 +1,8 @@
-"""LoginUser: one verification on every path, one error for every failure, hash upgrades."""
+"""LoginUser: one verification on every path, one error for every failure, a new session."""
 
 import asyncio
 import unicodedata
+from datetime import timedelta
 from typing import Literal
 
 import pytest
@@ -11,10 +12,11 @@ from application.errors import InvalidCredentials
 from application.login_user import LoginUser
 from application.ports import TokenCodec
 from application.register_user import RegisterUser
-from application.set_user_active import SetUserActive
+from application.update_user_access import UpdateUserAccess
+from domain.sessions import refresh_token_digest
 from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
-from tests.fakes import FakePasswordHasher
+from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, YieldingPasswordHasher
 
 
@@ -24,7 +26,9 @@ async def test_login_returns_a_token_for_the_user(
     result = await login_user.execute(email="alice@example.com", password=PASSWORD)
 
     assert result.user == alice
-    assert tokens.decode(result.access_token.value).subject == str(alice.id)
+    claims = tokens.decode(result.tokens.access_token.value)
+    assert claims.subject == str(alice.id)
+    assert claims.session_id == str(result.tokens.session.id)
 
 
 async def test_login_token_authenticates_the_user(
@@ -32,7 +36,10 @@ async def test_login_token_authenticates_the_user(
 ) -> None:
     result = await login_user.execute(email="alice@example.com", password=PASSWORD)
 
-    assert await authenticate_user.execute(token=result.access_token.value) == alice
+    authentication = await authenticate_user.execute(token=result.tokens.access_token.value)
+
+    assert authentication.user == alice
+    assert authentication.session_id == result.tokens.session.id
 
 
 async def test_login_accepts_the_email_in_another_case_and_with_whitespace(
@@ -184,16 +191,75 @@ async def test_nfc_and_nfd_spellings_of_a_password_both_log_in(
 
 
 async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
-    store: MemoryStore, tokens: TokenCodec, alice: User, admin: User
+    store: MemoryStore, tokens: TokenCodec, clock: FakeClock, alice: User, admin: User
 ) -> None:
     hasher = YieldingPasswordHasher()
     store.users[alice.id].password_hash = hasher.legacy_hash(PASSWORD)
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens)
-    set_user_active = SetUserActive(MemoryUnitOfWork(store))
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock)
+    update_user_access = UpdateUserAccess(MemoryUnitOfWork(store), clock)
 
     await asyncio.gather(
         login_user.execute(email="alice@example.com", password=PASSWORD),
-        set_user_active.execute(actor=admin, user_id=alice.id, is_active=False),
+        update_user_access.execute(actor=admin, user_id=alice.id, is_active=False),
     )
 
     assert not store.users[alice.id].is_active
+
+
+async def test_login_starts_a_live_session_described_by_the_device(
+    login_user: LoginUser, alice: User, store: MemoryStore
+) -> None:
+    result = await login_user.execute(email="alice@example.com", password=PASSWORD,
+                                      device="Firefox on Linux")
+
+    session = store.sessions[result.tokens.session.id]
+    assert session.user_id == alice.id
+    assert session.description == "Firefox on Linux"
+    assert session.created_at == session.last_used_at == FIXED_NOW
+    assert session.expires_at == FIXED_NOW + timedelta(days=30)
+    assert session.is_live(FIXED_NOW)
+
+
+async def test_login_stores_only_the_digest_of_the_refresh_token(
+    login_user: LoginUser, alice: User, store: MemoryStore
+) -> None:
+    tokens = (await login_user.execute(email="alice@example.com", password=PASSWORD)).tokens
+    refresh_token = tokens.refresh_token.value
+
+    assert list(store.refresh_tokens) == [refresh_token_digest(refresh_token)]
+    record = store.refresh_tokens[refresh_token_digest(refresh_token)]
+    assert (record.session_id, record.created_at, record.used_at) == (
+        tokens.session.id, FIXED_NOW, None)
+    assert refresh_token not in repr(store)
+
+
+async def test_login_honours_the_configured_session_lifetime(
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock,
+    alice: User,
+) -> None:
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock,
+                           session_lifetime=timedelta(hours=8))
+
+    result = await login_user.execute(email="alice@example.com", password=PASSWORD)
+
+    assert store.sessions[result.tokens.session.id].expires_at == FIXED_NOW + timedelta(hours=8)
+
+
+async def test_each_login_starts_its_own_session(
+    login_user: LoginUser, alice: User, store: MemoryStore
+) -> None:
+    first = await login_user.execute(email="alice@example.com", password=PASSWORD)
+    second = await login_user.execute(email="alice@example.com", password=PASSWORD)
+
+    assert first.tokens.session.id != second.tokens.session.id
+    assert first.tokens.refresh_token.value != second.tokens.refresh_token.value
+    assert set(store.sessions) == {first.tokens.session.id, second.tokens.session.id}
+
+
+async def test_a_failed_login_starts_no_session(
+    login_user: LoginUser, alice: User, store: MemoryStore
+) -> None:
+    with pytest.raises(InvalidCredentials):
+        await login_user.execute(email="alice@example.com", password="wrong password")
+
+    assert (store.sessions, store.refresh_tokens) == ({}, {})

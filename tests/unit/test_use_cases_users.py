@@ -1,27 +1,17 @@
-"""ListUsers, SetUserActive and EnsureAdmin."""
+"""ListUsers and EnsureAdmin."""
 
 import asyncio
-import uuid
 
 import pytest
 
-from application.authenticate_user import AuthenticateUser
 from application.ensure_admin import EnsureAdmin, EnsureAdminResult
-from application.errors import InvalidCredentials, NotAuthenticated, UserNotFound
 from application.list_users import ListUsers
 from application.login_user import LoginUser
-from application.set_user_active import SetUserActive
 from domain.errors import InvalidEmail, InvalidPassword, PermissionDenied
 from domain.users import Email, Role, User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
-from tests.unit.conftest import (
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    PASSWORD,
-    RegisterAs,
-    YieldingPasswordHasher,
-)
+from tests.unit.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, RegisterAs, YieldingPasswordHasher
 
 
 async def test_admin_lists_every_user(
@@ -33,101 +23,6 @@ async def test_admin_lists_every_user(
 async def test_user_may_not_list_users(list_users: ListUsers, alice: User) -> None:
     with pytest.raises(PermissionDenied):
         await list_users.execute(actor=alice)
-
-
-async def test_admin_deactivates_a_user(
-    set_user_active: SetUserActive, admin: User, alice: User, store: MemoryStore
-) -> None:
-    result = await set_user_active.execute(actor=admin, user_id=alice.id, is_active=False)
-
-    assert not result.is_active
-    assert not store.users[alice.id].is_active
-
-
-async def test_admin_reactivates_a_user(
-    set_user_active: SetUserActive, admin: User, alice: User, store: MemoryStore
-) -> None:
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=False)
-
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=True)
-
-    assert store.users[alice.id].is_active
-
-
-async def test_user_may_not_deactivate_another_user(
-    set_user_active: SetUserActive, alice: User, bob: User, store: MemoryStore
-) -> None:
-    with pytest.raises(PermissionDenied):
-        await set_user_active.execute(actor=alice, user_id=bob.id, is_active=False)
-
-    assert store.users[bob.id].is_active
-
-
-async def test_user_may_not_deactivate_themself(
-    set_user_active: SetUserActive, alice: User, store: MemoryStore
-) -> None:
-    with pytest.raises(PermissionDenied):
-        await set_user_active.execute(actor=alice, user_id=alice.id, is_active=False)
-
-    assert store.users[alice.id].is_active
-
-
-async def test_admin_may_not_deactivate_themself(
-    set_user_active: SetUserActive, admin: User, store: MemoryStore
-) -> None:
-    with pytest.raises(PermissionDenied):
-        await set_user_active.execute(actor=admin, user_id=admin.id, is_active=False)
-
-    assert store.users[admin.id].is_active
-
-
-async def test_setting_an_unknown_user_active_reports_not_found(
-    set_user_active: SetUserActive, admin: User
-) -> None:
-    with pytest.raises(UserNotFound):
-        await set_user_active.execute(actor=admin, user_id=uuid.uuid4(), is_active=False)
-
-
-async def test_deactivated_user_can_no_longer_log_in(
-    set_user_active: SetUserActive, login_user: LoginUser, admin: User, alice: User
-) -> None:
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=False)
-
-    with pytest.raises(InvalidCredentials):
-        await login_user.execute(email="alice@example.com", password=PASSWORD)
-
-
-async def test_deactivated_users_existing_token_no_longer_authenticates(
-    set_user_active: SetUserActive, login_user: LoginUser, authenticate_user: AuthenticateUser,
-    admin: User, alice: User,
-) -> None:
-    token = (await login_user.execute(email="alice@example.com", password=PASSWORD)).access_token
-
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=False)
-
-    with pytest.raises(NotAuthenticated):
-        await authenticate_user.execute(token=token.value)
-
-
-async def test_reactivated_user_can_log_in_again(
-    set_user_active: SetUserActive, login_user: LoginUser, admin: User, alice: User
-) -> None:
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=False)
-    await set_user_active.execute(actor=admin, user_id=alice.id, is_active=True)
-
-    assert (await login_user.execute(email="alice@example.com", password=PASSWORD)).user == alice
-
-
-async def test_deactivated_admin_loses_admin_powers(
-    set_user_active: SetUserActive, ensure_admin: EnsureAdmin, list_users: ListUsers,
-    admin: User, store: MemoryStore,
-) -> None:
-    other_admin = (await ensure_admin.execute(email="root@example.com",
-                                              password=ADMIN_PASSWORD)).user
-    await set_user_active.execute(actor=other_admin, user_id=admin.id, is_active=False)
-
-    with pytest.raises(PermissionDenied):
-        await list_users.execute(actor=store.users[admin.id])
 
 
 async def test_ensure_admin_creates_an_admin(
