@@ -31,7 +31,7 @@ class ChangePassword:
         check_password_policy(new_password)
         new_hash = await self._hasher.hash(normalise_password(new_password))
         async with self._uow:
-            user = await self._uow.users.get(actor.id)
+            user = await self._uow.users.lock(actor.id)
             # Changed meanwhile (another change, a deactivation): the check above is stale.
             if user is None or not user.is_active or user.password_hash != verified_hash:
                 raise NotAuthenticated()

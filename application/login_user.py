@@ -72,7 +72,7 @@ class LoginUser:
     async def _upgrade_hash(self, user: User, *, verified: PasswordHash, new: PasswordHash) -> None:
         # Re-read: an admin may have deactivated the user, or the password may have changed,
         # while we hashed; writing back the stale user would undo that.
-        current = await self._uow.users.get(user.id)
+        current = await self._uow.users.lock(user.id)
         if current is None or current.password_hash != verified:
             return
         current.password_hash = user.password_hash = new

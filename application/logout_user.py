@@ -26,7 +26,7 @@ class LogoutUser:
             if session_id is None and refresh_token:
                 record = await self._uow.refresh_tokens.get(refresh_token_digest(refresh_token))
                 session_id = None if record is None else record.session_id
-            session = None if session_id is None else await self._uow.sessions.get(session_id)
+            session = None if session_id is None else await self._uow.sessions.lock(session_id)
             if session is None:
                 return
             session.revoke(self._clock.now())

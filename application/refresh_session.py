@@ -29,7 +29,7 @@ class RefreshSession:
         now = self._clock.now()
         async with self._uow:
             record = await self._uow.refresh_tokens.get(digest)
-            session = None if record is None else await self._uow.sessions.get(record.session_id)
+            session = None if record is None else await self._uow.sessions.lock(record.session_id)
             if record is None or session is None or not session.is_live(now):
                 raise NotAuthenticated()
             if record.used_at is not None or not await self._uow.refresh_tokens.use(digest, now):

@@ -17,7 +17,7 @@ class RevokeSession:
     async def execute(self, *, actor: User, session_id: uuid.UUID) -> None:
         now = self._clock.now()
         async with self._uow:
-            session = await self._uow.sessions.get(session_id)
+            session = await self._uow.sessions.lock(session_id)
             if session is None or session.user_id != actor.id or not session.is_live(now):
                 raise SessionNotFound()
             session.revoke(now)

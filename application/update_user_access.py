@@ -30,7 +30,7 @@ class UpdateUserAccess:
         if user_id == actor.id:
             raise PermissionDenied("You cannot change the access of your own account")
         async with self._uow:
-            user = await self._uow.users.get(user_id)
+            user = await self._uow.users.lock(user_id)
             if user is None:
                 raise UserNotFound()
             if is_active is not None:

@@ -58,6 +58,10 @@ class MemoryUserRepository:
         found = next((u for u in self._data.users.values() if u.email == email), None)
         return copy.deepcopy(found)
 
+    async def lock(self, user_id: uuid.UUID) -> User | None:
+        # The unit of work already holds the store's lock for the whole transaction.
+        return await self.get(user_id)
+
     async def list(self) -> list[User]:
         users = sorted(self._data.users.values(), key=lambda u: (u.created_at, u.email.value))
         return copy.deepcopy(users)
@@ -124,6 +128,9 @@ class MemorySessionRepository:
 
     async def get(self, session_id: uuid.UUID) -> Session | None:
         return copy.deepcopy(self._data.sessions.get(session_id))
+
+    async def lock(self, session_id: uuid.UUID) -> Session | None:
+        return await self.get(session_id)
 
     async def update(self, session: Session) -> None:
         if session.id in self._data.sessions:

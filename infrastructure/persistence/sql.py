@@ -69,6 +69,12 @@ class SqlUserRepository(_SqlRepository):
         row = (await self._execute(query)).first()
         return None if row is None else _user(row)
 
+    async def lock(self, user_id: uuid.UUID) -> User | None:
+        statement = (update(users).where(users.c.id == user_id)
+                     .values(is_active=users.c.is_active).returning(*users.c))
+        row = (await self._execute(statement)).first()
+        return None if row is None else _user(row)
+
     async def list(self) -> list[User]:
         query = select(users).order_by(users.c.created_at, self._codepoint_order(users.c.email))
         return [_user(row) for row in (await self._execute(query)).all()]
@@ -196,6 +202,13 @@ class SqlSessionRepository(_SqlRepository):
 
     async def get(self, session_id: uuid.UUID) -> Session | None:
         row = (await self._execute(select(sessions).where(sessions.c.id == session_id))).first()
+        return None if row is None else _session(row)
+
+    async def lock(self, session_id: uuid.UUID) -> Session | None:
+        # A no-op write locks, as RoomRepository.lock explains.
+        statement = (update(sessions).where(sessions.c.id == session_id)
+                     .values(revoked_at=sessions.c.revoked_at).returning(*sessions.c))
+        row = (await self._execute(statement)).first()
         return None if row is None else _session(row)
 
     async def update(self, session: Session) -> None:

@@ -124,8 +124,6 @@ async def world(
     yield World(uow_factory)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: RefreshSession writes back the whole session it "
-                   "read, so a logout committed meanwhile is undone and the session lives on")
 async def test_a_logout_during_a_refresh_stays_a_logout(world: World) -> None:
     await world.user("ada@example.com")
     login = await LoginUser(world.uow_factory(), world.hasher, world.tokens, world.clock
@@ -148,8 +146,6 @@ async def test_a_logout_during_a_refresh_stays_a_logout(world: World) -> None:
     assert session is not None and session.revoked_at is not None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: UpdateUserAccess writes back the whole user it "
-                   "read, so a password changed meanwhile reverts to the old one")
 async def test_a_password_changed_during_an_access_update_stays_changed(world: World) -> None:
     admin = await world.user("root@example.com", Role.ADMIN)
     ada = await world.user("ada@example.com")
