@@ -10,6 +10,7 @@ from sqlalchemy import (
     Executable,
     Result,
     Row,
+    Select,
     delete,
     exc,
     func,
@@ -31,17 +32,47 @@ from application.ports import (
 from domain.bookings import Booking, DateRange, Room
 from domain.users import Email, PasswordHash, Role, User
 from infrastructure.persistence.database import is_connection_failure, storage_errors
+from infrastructure.persistence.sqlite_reader import SqliteReader
 from infrastructure.persistence.tables import EMAIL_INDEX, bookings, revoked_tokens, rooms, users
 
 
+class _Statements:
+    """Where one unit-of-work block's statements run.
+
+    On a SQLite file, reads that come before the block's first write go to the SqliteReader. The
+    driver sends BEGIN only before the first write, so such reads run outside any transaction on
+    either path and see the same committed data; the reader just skips the thread hop. From the
+    first write on, everything runs in the session, inside the transaction.
+    """
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None
+    ) -> None:
+        self._session_factory = session_factory
+        self._reader = reader
+        self.session: AsyncSession | None = None
+
+    def in_session(self) -> AsyncSession:
+        if self.session is None:
+            self.session = self._session_factory()
+        return self.session
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        if self._reader is not None and self.session is None and isinstance(statement, Select):
+            result = self._reader.execute(statement)
+            if result is not None:
+                return result
+        with storage_errors():
+            return await self.in_session().execute(statement)
+
+
 class _SqlRepository:
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
-        self._session = session
+    def __init__(self, statements: _Statements, dialect: str) -> None:
+        self._statements = statements
         self._dialect = dialect
 
     async def _execute(self, statement: Executable) -> Result[Any]:
-        with storage_errors():
-            return await self._session.execute(statement)
+        return await self._statements.execute(statement)
 
     def _codepoint_order(self, column: ColumnElement[str]) -> ColumnElement[str]:
         # Sort strings by code point, as Python (and the memory adapter) does; a linguistic
@@ -77,12 +108,13 @@ class SqlUserRepository(_SqlRepository):
                 if self._dialect == "sqlite":
                     # SQLite undoes just the failed statement. A SAVEPOINT would even be harmful
                     # there: opened before the driver's implicit BEGIN, its RELEASE commits.
-                    await self._session.execute(statement)
+                    await self._statements.in_session().execute(statement)
                 else:
                     # PostgreSQL aborts the whole transaction on an error unless a savepoint
                     # contains it, and the caller may want to go on with the transaction.
-                    async with self._session.begin_nested():
-                        await self._session.execute(statement)
+                    session = self._statements.in_session()
+                    async with session.begin_nested():
+                        await session.execute(statement)
         except exc.IntegrityError as error:
             # The unique index decides, so that concurrent registrations cannot both win.
             if EMAIL_INDEX in str(error.orig):
@@ -199,7 +231,11 @@ class SqlRevokedTokenRepository(_SqlRepository):
 
 
 class SqlUnitOfWork:
-    """One session and transaction per `async with` block; re-enterable one block at a time."""
+    """One transaction per `async with` block; re-enterable one block at a time.
+
+    The session (and its pooled connection) is only taken once a statement needs it, so a block
+    served entirely by the SQLite reader costs no session, connection or rollback at all.
+    """
 
     # Typed as the ports: the Protocol's attributes are mutable, hence invariant.
     users: UserRepository
@@ -207,21 +243,24 @@ class SqlUnitOfWork:
     bookings: BookingRepository
     revoked_tokens: RevokedTokenRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None = None
+    ) -> None:
         self._session_factory = session_factory
-        self._session: AsyncSession | None = None
+        self._reader = reader
+        self._dialect: str = session_factory.kw["bind"].dialect.name
+        self._statements: _Statements | None = None
 
     async def __aenter__(self) -> Self:
-        if self._session is not None:
+        if self._statements is not None:
             raise RuntimeError("This unit of work is already in a transaction")
         # The session only carries Core statements: no ORM objects, no identity map to go stale.
-        session = self._session_factory()
-        dialect = session.get_bind().dialect.name
-        self._session = session
-        self.users = SqlUserRepository(session, dialect)
-        self.rooms = SqlRoomRepository(session, dialect)
-        self.bookings = SqlBookingRepository(session, dialect)
-        self.revoked_tokens = SqlRevokedTokenRepository(session, dialect)
+        statements = _Statements(self._session_factory, self._reader)
+        self._statements = statements
+        self.users = SqlUserRepository(statements, self._dialect)
+        self.rooms = SqlRoomRepository(statements, self._dialect)
+        self.bookings = SqlBookingRepository(statements, self._dialect)
+        self.revoked_tokens = SqlRevokedTokenRepository(statements, self._dialect)
         return self
 
     async def __aexit__(
@@ -230,7 +269,8 @@ class SqlUnitOfWork:
         exc_value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self._session, None
+        statements, self._statements = self._statements, None
+        session = None if statements is None else statements.session
         if session is None:
             return
         try:
@@ -244,7 +284,9 @@ class SqlUnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
-        if self._session is None:
+        if self._statements is None:
             raise RuntimeError("commit() outside of a transaction")
+        if self._statements.session is None:
+            return  # nothing was written
         with storage_errors():
-            await self._session.commit()
+            await self._statements.session.commit()
