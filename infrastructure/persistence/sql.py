@@ -1,6 +1,7 @@
 """SQLAlchemy Core repositories and unit of work for SQLite and PostgreSQL."""
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -8,9 +9,9 @@ from typing import Any, Self
 from sqlalchemy import (
     ColumnElement,
     Executable,
-    Result,
     Row,
     Select,
+    bindparam,
     delete,
     exc,
     func,
@@ -35,6 +36,14 @@ from infrastructure.persistence.database import is_connection_failure, storage_e
 from infrastructure.persistence.sqlite_reader import SqliteReader
 from infrastructure.persistence.tables import EMAIL_INDEX, bookings, revoked_tokens, rooms, users
 
+# The per-request queries, built once: SQLAlchemy memoises a statement's cache key, which it
+# would otherwise compute anew for every freshly built statement.
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_REVOKED_TOKEN = select(revoked_tokens.c.token_id).where(
+    revoked_tokens.c.token_id == bindparam("token_id"))
+_BOOKINGS_OF_USER = (select(bookings).where(bookings.c.user_id == bindparam("user_id"))
+                     .order_by(bookings.c.date_from, bookings.c.id))
+
 
 class _Statements:
     """Where one unit-of-work block's statements run.
@@ -57,13 +66,19 @@ class _Statements:
             self.session = self._session_factory()
         return self.session
 
-    async def execute(self, statement: Executable) -> Result[Any]:
+    async def rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
         if self._reader is not None and self.session is None and isinstance(statement, Select):
-            result = self._reader.execute(statement)
-            if result is not None:
-                return result
+            found = self._reader.rows(statement, parameters)
+            if found is not None:
+                return found
         with storage_errors():
-            return await self.in_session().execute(statement)
+            return (await self.in_session().execute(statement, parameters)).all()
+
+    async def execute(self, statement: Executable) -> None:
+        with storage_errors():
+            await self.in_session().execute(statement)
 
 
 class _SqlRepository:
@@ -71,8 +86,13 @@ class _SqlRepository:
         self._statements = statements
         self._dialect = dialect
 
-    async def _execute(self, statement: Executable) -> Result[Any]:
-        return await self._statements.execute(statement)
+    async def _execute(self, statement: Executable) -> None:
+        await self._statements.execute(statement)
+
+    async def _rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        return await self._statements.rows(statement, parameters)
 
     def _codepoint_order(self, column: ColumnElement[str]) -> ColumnElement[str]:
         # Sort strings by code point, as Python (and the memory adapter) does; a linguistic
@@ -85,17 +105,17 @@ class SqlUserRepository(_SqlRepository):
         await self._write_user(insert(users).values(id=user.id, **_user_values(user)))
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        row = (await self._execute(select(users).where(users.c.id == user_id))).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(_USER_BY_ID, {"user_id": user_id})
+        return _user(rows[0]) if rows else None
 
     async def get_by_email(self, email: Email) -> User | None:
         query = select(users).where(func.lower(users.c.email) == email.value)
-        row = (await self._execute(query)).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(query)
+        return _user(rows[0]) if rows else None
 
     async def list(self) -> list[User]:
         query = select(users).order_by(users.c.created_at, self._codepoint_order(users.c.email))
-        return [_user(row) for row in (await self._execute(query)).all()]
+        return [_user(row) for row in await self._rows(query)]
 
     async def update(self, user: User) -> None:
         await self._write_user(
@@ -151,8 +171,8 @@ class SqlRoomRepository(_SqlRepository):
         ))
 
     async def get(self, room_id: uuid.UUID) -> Room | None:
-        row = (await self._execute(select(rooms).where(rooms.c.id == room_id))).first()
-        return None if row is None else _room(row)
+        rows = await self._rows(select(rooms).where(rooms.c.id == room_id))
+        return _room(rows[0]) if rows else None
 
     async def lock(self, room_id: uuid.UUID) -> Room | None:
         # A no-op write, because a write locks on both backends: the row on PostgreSQL, the
@@ -164,12 +184,12 @@ class SqlRoomRepository(_SqlRepository):
             .values(quantity=rooms.c.quantity)
             .returning(*rooms.c)
         )
-        row = (await self._execute(statement)).first()
-        return None if row is None else _room(row)
+        rows = await self._rows(statement)
+        return _room(rows[0]) if rows else None
 
     async def list(self) -> list[Room]:
         query = select(rooms).order_by(self._codepoint_order(rooms.c.name), rooms.c.id)
-        return [_room(row) for row in (await self._execute(query)).all()]
+        return [_room(row) for row in await self._rows(query)]
 
 
 def _room(row: Row[Any]) -> Room:
@@ -185,14 +205,15 @@ class SqlBookingRepository(_SqlRepository):
         ))
 
     async def get(self, booking_id: uuid.UUID) -> Booking | None:
-        row = (await self._execute(select(bookings).where(bookings.c.id == booking_id))).first()
-        return None if row is None else _booking(row)
+        rows = await self._rows(select(bookings).where(bookings.c.id == booking_id))
+        return _booking(rows[0]) if rows else None
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Booking]:
-        return await self._list(bookings.c.user_id == user_id)
+        return [_booking(row) for row in await self._rows(_BOOKINGS_OF_USER, {"user_id": user_id})]
 
     async def list_all(self) -> list[Booking]:
-        return await self._list()
+        query = select(bookings).order_by(bookings.c.date_from, bookings.c.id)
+        return [_booking(row) for row in await self._rows(query)]
 
     async def count_overlapping(self, room_id: uuid.UUID, dates: DateRange) -> int:
         query = select(func.count()).select_from(bookings).where(
@@ -200,14 +221,11 @@ class SqlBookingRepository(_SqlRepository):
             bookings.c.date_from < dates.end,
             dates.start < bookings.c.date_to,
         )
-        return int((await self._execute(query)).scalar_one())
+        return int((await self._rows(query))[0][0])
 
     async def delete(self, booking_id: uuid.UUID) -> None:
         await self._execute(delete(bookings).where(bookings.c.id == booking_id))
 
-    async def _list(self, *conditions: ColumnElement[bool]) -> list[Booking]:
-        query = select(bookings).where(*conditions).order_by(bookings.c.date_from, bookings.c.id)
-        return [_booking(row) for row in (await self._execute(query)).all()]
 
 
 def _booking(row: Row[Any]) -> Booking:
@@ -226,8 +244,7 @@ class SqlRevokedTokenRepository(_SqlRepository):
         ))
 
     async def contains(self, token_id: str) -> bool:
-        query = select(revoked_tokens.c.token_id).where(revoked_tokens.c.token_id == token_id)
-        return (await self._execute(query)).first() is not None
+        return bool(await self._rows(_REVOKED_TOKEN, {"token_id": token_id}))
 
 
 class SqlUnitOfWork:

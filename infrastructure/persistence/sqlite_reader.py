@@ -1,8 +1,9 @@
 """SqliteReader: reads of a SQLite file run on the event loop, without a hop to a driver thread."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import URL, Engine, Result, Select, create_engine, event, exc
+from sqlalchemy import URL, Engine, Row, Select, create_engine, event, exc
 
 from infrastructure.persistence.database import async_url, is_sqlite_file, storage_errors
 
@@ -26,13 +27,15 @@ class SqliteReader:
         )
         event.listen(self._engine, "connect", _read_only)
 
-    def execute(self, statement: Select[Any]) -> Result[Any] | None:
-        """The fully fetched result, or None when the database is busy: then use the async path."""
+    def rows(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]] | None:
+        """Every row, or None when the database is busy: then use the async path."""
         with storage_errors():
             try:
                 with self._engine.connect() as connection:
-                    # Buffered, so no cursor (and no read lock) outlives this call.
-                    return connection.execute(statement).freeze()()
+                    # Fetched in full, so no cursor (and no read lock) outlives this call.
+                    return connection.execute(statement, parameters).all()
             except exc.OperationalError:
                 # Busy, or worse: the async path waits its turn in a thread, or reports it.
                 return None
