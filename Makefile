@@ -29,6 +29,14 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed-run
+
+# Needs wrk (Debian package `wrk`; installed automatically when run as root). ARGS="--quick".
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench $(ARGS)
+
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -29,6 +29,7 @@ from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sqlite_reader import sqlite_reader_for
 from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
@@ -80,10 +81,11 @@ class Container(containers.DeclarativeContainer):
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
+    sqlite_reader = providers.Singleton(sqlite_reader_for, settings.provided.database_url)
     uow = providers.Selector(
         backend,
         memory=providers.Factory(MemoryUnitOfWork, memory_store),
-        sql=providers.Factory(SqlUnitOfWork, session_factory),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, reader=sqlite_reader),
     )
     database_ping = providers.Selector(
         backend,

@@ -19,6 +19,7 @@ from application.ports import UnitOfWork
 from infrastructure.persistence.database import async_url, create_engine_for, ping, run_migrations
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sqlite_reader import sqlite_reader_for
 from infrastructure.persistence.tables import metadata
 
 POSTGRES_URL_VARIABLE = "ROOMKEY_TEST_POSTGRES_URL"
@@ -167,9 +168,14 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
         # attributes do not accept.
         yield lambda: cast(UnitOfWork, MemoryUnitOfWork(store))
         return
-    engine = create_engine_for(request.getfixturevalue(f"{request.param}_url"))
+    url = request.getfixturevalue(f"{request.param}_url")
+    engine = create_engine_for(url)
     sessions = async_sessionmaker[AsyncSession](engine, expire_on_commit=False)
+    # As the container wires it: SQLite files get the loop-side reader.
+    reader = sqlite_reader_for(url)
     try:
-        yield lambda: SqlUnitOfWork(sessions)
+        yield lambda: SqlUnitOfWork(sessions, reader=reader)
     finally:
         await engine.dispose()
+        if reader is not None:
+            reader.dispose()

@@ -47,7 +47,7 @@ def create_engine_for(url: str) -> AsyncEngine:
         # first write, so a transaction's earlier reads hold no snapshot that could go stale
         # while it waits for the lock (SQLite would then fail instead of waiting).
         engine = create_async_engine(parsed, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=_is_sqlite_file(parsed)))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=is_sqlite_file(parsed)))
         return engine
     return create_async_engine(
         parsed,
@@ -62,7 +62,7 @@ def create_engine_for(url: str) -> AsyncEngine:
     )
 
 
-def _is_sqlite_file(url: URL) -> bool:
+def is_sqlite_file(url: URL) -> bool:
     database = url.database or ""
     return database not in ("", ":memory:") and url.query.get("mode") != "memory"
 

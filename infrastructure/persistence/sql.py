@@ -1,6 +1,7 @@
 """SQLAlchemy Core repositories and unit of work for SQLite and PostgreSQL."""
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -8,8 +9,9 @@ from typing import Any, Self
 from sqlalchemy import (
     ColumnElement,
     Executable,
-    Result,
     Row,
+    Select,
+    bindparam,
     delete,
     exc,
     func,
@@ -31,6 +33,7 @@ from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
 from infrastructure.persistence.database import is_connection_failure, storage_errors
+from infrastructure.persistence.sqlite_reader import SqliteReader
 from infrastructure.persistence.tables import (
     EMAIL_INDEX,
     bookings,
@@ -40,15 +43,76 @@ from infrastructure.persistence.tables import (
     users,
 )
 
+# The per-request queries, built once: SQLAlchemy memoises a statement's cache key, which it
+# would otherwise compute anew for every freshly built statement.
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_REFRESH_TOKEN = select(refresh_tokens).where(refresh_tokens.c.digest == bindparam("digest"))
+# The per-request session check: a primary-key lookup joined to its user, one round trip.
+_LIVE_SESSION_USER = (
+    select(users)
+    .join(sessions, sessions.c.user_id == users.c.id)
+    .where(
+        sessions.c.id == bindparam("session_id"),
+        sessions.c.user_id == bindparam("user_id"),
+        sessions.c.revoked_at.is_(None),
+        sessions.c.expires_at > bindparam("now", type_=sessions.c.expires_at.type),
+        users.c.is_active.is_(True),
+    )
+)
+_BOOKINGS_OF_USER = (select(bookings).where(bookings.c.user_id == bindparam("user_id"))
+                     .order_by(bookings.c.date_from, bookings.c.id))
+
+
+class _Statements:
+    """Where one unit-of-work block's statements run.
+
+    On a SQLite file, reads that come before the block's first write go to the SqliteReader. The
+    driver sends BEGIN only before the first write, so such reads run outside any transaction on
+    either path and see the same committed data; the reader just skips the thread hop. From the
+    first write on, everything runs in the session, inside the transaction.
+    """
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None
+    ) -> None:
+        self._session_factory = session_factory
+        self._reader = reader
+        self.session: AsyncSession | None = None
+
+    def in_session(self) -> AsyncSession:
+        if self.session is None:
+            self.session = self._session_factory()
+        return self.session
+
+    async def rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        if self._reader is not None and self.session is None and isinstance(statement, Select):
+            found = self._reader.rows(statement, parameters)
+            if found is not None:
+                return found
+        with storage_errors():
+            return (await self.in_session().execute(statement, parameters)).all()
+
+    async def execute(self, statement: Executable) -> int:
+        """Run a write in the transaction; the number of rows it matched."""
+        with storage_errors():
+            result = await self.in_session().execute(statement)
+        return int(getattr(result, "rowcount", 0))
+
 
 class _SqlRepository:
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
-        self._session = session
+    def __init__(self, statements: _Statements, dialect: str) -> None:
+        self._statements = statements
         self._dialect = dialect
 
-    async def _execute(self, statement: Executable) -> Result[Any]:
-        with storage_errors():
-            return await self._session.execute(statement)
+    async def _execute(self, statement: Executable) -> int:
+        return await self._statements.execute(statement)
+
+    async def _rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[Any]]:
+        return await self._statements.rows(statement, parameters)
 
     def _codepoint_order(self, column: ColumnElement[str]) -> ColumnElement[str]:
         # Sort strings by code point, as Python (and the memory adapter) does; a linguistic
@@ -61,23 +125,23 @@ class SqlUserRepository(_SqlRepository):
         await self._write_user(insert(users).values(id=user.id, **_user_values(user)))
 
     async def get(self, user_id: uuid.UUID) -> User | None:
-        row = (await self._execute(select(users).where(users.c.id == user_id))).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(_USER_BY_ID, {"user_id": user_id})
+        return _user(rows[0]) if rows else None
 
     async def get_by_email(self, email: Email) -> User | None:
         query = select(users).where(func.lower(users.c.email) == email.value)
-        row = (await self._execute(query)).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(query)
+        return _user(rows[0]) if rows else None
 
     async def lock(self, user_id: uuid.UUID) -> User | None:
         statement = (update(users).where(users.c.id == user_id)
                      .values(is_active=users.c.is_active).returning(*users.c))
-        row = (await self._execute(statement)).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(statement)
+        return _user(rows[0]) if rows else None
 
     async def list(self) -> list[User]:
         query = select(users).order_by(users.c.created_at, self._codepoint_order(users.c.email))
-        return [_user(row) for row in (await self._execute(query)).all()]
+        return [_user(row) for row in await self._rows(query)]
 
     async def update(self, user: User) -> None:
         await self._write_user(
@@ -90,12 +154,13 @@ class SqlUserRepository(_SqlRepository):
                 if self._dialect == "sqlite":
                     # SQLite undoes just the failed statement. A SAVEPOINT would even be harmful
                     # there: opened before the driver's implicit BEGIN, its RELEASE commits.
-                    await self._session.execute(statement)
+                    await self._statements.in_session().execute(statement)
                 else:
                     # PostgreSQL aborts the whole transaction on an error unless a savepoint
                     # contains it, and the caller may want to go on with the transaction.
-                    async with self._session.begin_nested():
-                        await self._session.execute(statement)
+                    session = self._statements.in_session()
+                    async with session.begin_nested():
+                        await session.execute(statement)
         except exc.IntegrityError as error:
             # The unique index decides, so that concurrent registrations cannot both win.
             if EMAIL_INDEX in str(error.orig):
@@ -132,8 +197,8 @@ class SqlRoomRepository(_SqlRepository):
         ))
 
     async def get(self, room_id: uuid.UUID) -> Room | None:
-        row = (await self._execute(select(rooms).where(rooms.c.id == room_id))).first()
-        return None if row is None else _room(row)
+        rows = await self._rows(select(rooms).where(rooms.c.id == room_id))
+        return _room(rows[0]) if rows else None
 
     async def lock(self, room_id: uuid.UUID) -> Room | None:
         # A no-op write, because a write locks on both backends: the row on PostgreSQL, the
@@ -145,12 +210,12 @@ class SqlRoomRepository(_SqlRepository):
             .values(quantity=rooms.c.quantity)
             .returning(*rooms.c)
         )
-        row = (await self._execute(statement)).first()
-        return None if row is None else _room(row)
+        rows = await self._rows(statement)
+        return _room(rows[0]) if rows else None
 
     async def list(self) -> list[Room]:
         query = select(rooms).order_by(self._codepoint_order(rooms.c.name), rooms.c.id)
-        return [_room(row) for row in (await self._execute(query)).all()]
+        return [_room(row) for row in await self._rows(query)]
 
 
 def _room(row: Row[Any]) -> Room:
@@ -166,14 +231,15 @@ class SqlBookingRepository(_SqlRepository):
         ))
 
     async def get(self, booking_id: uuid.UUID) -> Booking | None:
-        row = (await self._execute(select(bookings).where(bookings.c.id == booking_id))).first()
-        return None if row is None else _booking(row)
+        rows = await self._rows(select(bookings).where(bookings.c.id == booking_id))
+        return _booking(rows[0]) if rows else None
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Booking]:
-        return await self._list(bookings.c.user_id == user_id)
+        return [_booking(row) for row in await self._rows(_BOOKINGS_OF_USER, {"user_id": user_id})]
 
     async def list_all(self) -> list[Booking]:
-        return await self._list()
+        query = select(bookings).order_by(bookings.c.date_from, bookings.c.id)
+        return [_booking(row) for row in await self._rows(query)]
 
     async def count_overlapping(self, room_id: uuid.UUID, dates: DateRange) -> int:
         query = select(func.count()).select_from(bookings).where(
@@ -181,14 +247,11 @@ class SqlBookingRepository(_SqlRepository):
             bookings.c.date_from < dates.end,
             dates.start < bookings.c.date_to,
         )
-        return int((await self._execute(query)).scalar_one())
+        return int((await self._rows(query))[0][0])
 
     async def delete(self, booking_id: uuid.UUID) -> None:
         await self._execute(delete(bookings).where(bookings.c.id == booking_id))
 
-    async def _list(self, *conditions: ColumnElement[bool]) -> list[Booking]:
-        query = select(bookings).where(*conditions).order_by(bookings.c.date_from, bookings.c.id)
-        return [_booking(row) for row in (await self._execute(query)).all()]
 
 
 def _booking(row: Row[Any]) -> Booking:
@@ -201,15 +264,15 @@ class SqlSessionRepository(_SqlRepository):
         await self._execute(insert(sessions).values(id=session.id, **_session_values(session)))
 
     async def get(self, session_id: uuid.UUID) -> Session | None:
-        row = (await self._execute(select(sessions).where(sessions.c.id == session_id))).first()
-        return None if row is None else _session(row)
+        rows = await self._rows(select(sessions).where(sessions.c.id == session_id))
+        return _session(rows[0]) if rows else None
 
     async def lock(self, session_id: uuid.UUID) -> Session | None:
         # A no-op write locks, as RoomRepository.lock explains.
         statement = (update(sessions).where(sessions.c.id == session_id)
                      .values(revoked_at=sessions.c.revoked_at).returning(*sessions.c))
-        row = (await self._execute(statement)).first()
-        return None if row is None else _session(row)
+        rows = await self._rows(statement)
+        return _session(rows[0]) if rows else None
 
     async def update(self, session: Session) -> None:
         await self._execute(
@@ -219,7 +282,7 @@ class SqlSessionRepository(_SqlRepository):
     async def list_for_user(self, user_id: uuid.UUID) -> list[Session]:
         query = (select(sessions).where(sessions.c.user_id == user_id)
                  .order_by(sessions.c.created_at.desc(), sessions.c.id.desc()))
-        return [_session(row) for row in (await self._execute(query)).all()]
+        return [_session(row) for row in await self._rows(query)]
 
     async def revoke_all(
         self, user_id: uuid.UUID, now: datetime, *, keep: uuid.UUID | None = None
@@ -232,20 +295,9 @@ class SqlSessionRepository(_SqlRepository):
     async def live_user(
         self, session_id: uuid.UUID, user_id: uuid.UUID, now: datetime
     ) -> User | None:
-        # The per-request check: a primary-key lookup joined to its user, one round trip.
-        query = (
-            select(users)
-            .join(sessions, sessions.c.user_id == users.c.id)
-            .where(
-                sessions.c.id == session_id,
-                sessions.c.user_id == user_id,
-                sessions.c.revoked_at.is_(None),
-                sessions.c.expires_at > now,
-                users.c.is_active.is_(True),
-            )
-        )
-        row = (await self._execute(query)).first()
-        return None if row is None else _user(row)
+        rows = await self._rows(_LIVE_SESSION_USER,
+                                {"session_id": session_id, "user_id": user_id, "now": now})
+        return _user(rows[0]) if rows else None
 
 
 def _session_values(session: Session) -> dict[str, Any]:
@@ -273,11 +325,10 @@ class SqlRefreshTokenRepository(_SqlRepository):
         ))
 
     async def get(self, digest: str) -> RefreshTokenRecord | None:
-        query = select(refresh_tokens).where(refresh_tokens.c.digest == digest)
-        row = (await self._execute(query)).first()
-        return None if row is None else RefreshTokenRecord(
-            digest=row.digest, session_id=row.session_id, created_at=row.created_at,
-            used_at=row.used_at)
+        rows = await self._rows(_REFRESH_TOKEN, {"digest": digest})
+        return None if not rows else RefreshTokenRecord(
+            digest=rows[0].digest, session_id=rows[0].session_id,
+            created_at=rows[0].created_at, used_at=rows[0].used_at)
 
     async def use(self, digest: str, now: datetime) -> bool:
         # The conditional UPDATE is the arbiter: concurrent callers queue on the row (or, on
@@ -285,12 +336,15 @@ class SqlRefreshTokenRepository(_SqlRepository):
         statement = (update(refresh_tokens)
                      .where(refresh_tokens.c.digest == digest, refresh_tokens.c.used_at.is_(None))
                      .values(used_at=now))
-        result = await self._execute(statement)
-        return bool(getattr(result, "rowcount", 0) == 1)
+        return await self._execute(statement) == 1
 
 
 class SqlUnitOfWork:
-    """One session and transaction per `async with` block; re-enterable one block at a time."""
+    """One transaction per `async with` block; re-enterable one block at a time.
+
+    The session (and its pooled connection) is only taken once a statement needs it, so a block
+    served entirely by the SQLite reader costs no session, connection or rollback at all.
+    """
 
     # Typed as the ports: the Protocol's attributes are mutable, hence invariant.
     users: UserRepository
@@ -299,22 +353,25 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None = None
+    ) -> None:
         self._session_factory = session_factory
-        self._session: AsyncSession | None = None
+        self._reader = reader
+        self._dialect: str = session_factory.kw["bind"].dialect.name
+        self._statements: _Statements | None = None
 
     async def __aenter__(self) -> Self:
-        if self._session is not None:
+        if self._statements is not None:
             raise RuntimeError("This unit of work is already in a transaction")
         # The session only carries Core statements: no ORM objects, no identity map to go stale.
-        session = self._session_factory()
-        dialect = session.get_bind().dialect.name
-        self._session = session
-        self.users = SqlUserRepository(session, dialect)
-        self.rooms = SqlRoomRepository(session, dialect)
-        self.bookings = SqlBookingRepository(session, dialect)
-        self.sessions = SqlSessionRepository(session, dialect)
-        self.refresh_tokens = SqlRefreshTokenRepository(session, dialect)
+        statements = _Statements(self._session_factory, self._reader)
+        self._statements = statements
+        self.users = SqlUserRepository(statements, self._dialect)
+        self.rooms = SqlRoomRepository(statements, self._dialect)
+        self.bookings = SqlBookingRepository(statements, self._dialect)
+        self.sessions = SqlSessionRepository(statements, self._dialect)
+        self.refresh_tokens = SqlRefreshTokenRepository(statements, self._dialect)
         return self
 
     async def __aexit__(
@@ -323,7 +380,8 @@ class SqlUnitOfWork:
         exc_value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self._session, None
+        statements, self._statements = self._statements, None
+        session = None if statements is None else statements.session
         if session is None:
             return
         try:
@@ -337,7 +395,9 @@ class SqlUnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
-        if self._session is None:
+        if self._statements is None:
             raise RuntimeError("commit() outside of a transaction")
+        if self._statements.session is None:
+            return  # nothing was written
         with storage_errors():
-            await self._session.commit()
+            await self._statements.session.commit()

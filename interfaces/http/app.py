@@ -50,6 +50,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if container.backend() == "sql":
             await container.engine().dispose()
+            reader = container.sqlite_reader()
+            if reader is not None:
+                reader.dispose()
 
 
 async def bootstrap(container: Container) -> None:

@@ -1,0 +1,1 @@
+"""`make bench`: Roomkey against its peers under wrk, as issue 5 asks."""
