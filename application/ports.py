@@ -32,6 +32,11 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, password_hash: PasswordHash) -> bool: ...
 
+    @property
+    def max_password_bytes(self) -> int | None:
+        """The longest password (UTF-8 bytes) the active scheme reads in full, if it has a limit."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AccessToken:

@@ -2,7 +2,7 @@
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import Clock, PasswordHasher, UnitOfWork
-from domain.passwords import check_password_policy, normalise_password
+from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import Email, User
 
 
@@ -10,17 +10,21 @@ class RegisterUser:
     """Create a user with the `user` role.
 
     - The email is normalised (trimmed, lower-cased) and must be unique case-insensitively.
-    - The password must meet the password policy; only its hash is stored.
+    - The password must meet the password policy (length, not a common password, not the
+      email's name, within the hashing scheme's byte limit); only its hash is stored.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
+        self._policy = policy
 
     async def execute(self, *, email: str, password: str) -> User:
         address = Email(email)
-        check_password_policy(password)
+        self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
         async with self._uow:
             if await self._uow.users.get_by_email(address) is not None:

@@ -19,7 +19,9 @@ from application.ports import Clock, TokenCodec
 from application.register_user import RegisterUser
 from application.seed_demo_rooms import SeedDemoRooms
 from application.set_user_active import SetUserActive
+from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
+from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
@@ -58,6 +60,13 @@ class Container(containers.DeclarativeContainer):
         argon2_parallelism=settings.provided.argon2_parallelism,
     )
 
+    # Built on the first registration; the list loads then, once per process.
+    password_policy = providers.Singleton(
+        PasswordPolicy,
+        min_length=settings.provided.password_min_length,
+        common_passwords=providers.Callable(common_passwords),
+    )
+
     secret_key = providers.Singleton(resolve_secret_key, settings)
     tokens = providers.Singleton(
         token_codec,
@@ -84,7 +93,8 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Callable(ping, engine),
     )
 
-    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock)
+    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
+                                      policy=password_policy)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens)
     logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens)
@@ -95,5 +105,6 @@ class Container(containers.DeclarativeContainer):
     cancel_booking = providers.Factory(CancelBooking, uow=uow)
     list_users = providers.Factory(ListUsers, uow=uow)
     set_user_active = providers.Factory(SetUserActive, uow=uow)
-    ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock)
+    ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock,
+                                     policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)

@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
 
 logger = logging.getLogger("roomkey.settings")
 
@@ -33,6 +35,7 @@ class Settings(BaseSettings):
     jwt_library: Literal["jose", "pyjwt"] = "jose"
     cookie_secure: bool | None = None
     cookie_samesite: Literal["lax", "strict", "none"] = "lax"
+    password_min_length: int = Field(default=DEFAULT_MIN_PASSWORD_LENGTH, ge=8, le=64)
     argon2_memory_cost: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1

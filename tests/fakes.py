@@ -32,7 +32,8 @@ class FakePasswordHasher:
     bcrypt hash does under the real adapter.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_password_bytes: int | None = None) -> None:
+        self.max_password_bytes = max_password_bytes
         self.hash_calls = 0
         self.verify_calls = 0
         self._dummy = self._make("fake", secrets.token_hex(16))

@@ -13,7 +13,7 @@ from tests.fakes import FakeClock
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 ADMIN_EMAIL = "admin@roomkey.test"
-ADMIN_PASSWORD = "admin-password-1"
+ADMIN_PASSWORD = "keeper-of-the-keys-1"
 PASSWORD = "correct horse battery"
 
 

@@ -23,13 +23,15 @@ from application.register_user import RegisterUser
 from application.seed_demo_rooms import SeedDemoRooms
 from application.set_user_active import SetUserActive
 from domain.bookings import Room
+from domain.passwords import PasswordPolicy
 from domain.users import PasswordHash, User
+from infrastructure.common_passwords import common_passwords
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FakeClock, FakePasswordHasher
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "admin password 1"
+ADMIN_PASSWORD = "keeper of the keys 1"
 
 
 class DictTokenCodec:
@@ -101,13 +103,20 @@ def hasher() -> FakePasswordHasher:
 
 
 @pytest.fixture
+def policy() -> PasswordPolicy:
+    return PasswordPolicy(common_passwords=common_passwords())
+
+
+@pytest.fixture
 def tokens(clock: FakeClock) -> TokenCodec:
     return make_token_codec(clock)
 
 
 @pytest.fixture
-def register_user(store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock) -> RegisterUser:
-    return RegisterUser(MemoryUnitOfWork(store), hasher, clock)
+def register_user(
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
+) -> RegisterUser:
+    return RegisterUser(MemoryUnitOfWork(store), hasher, clock, policy)
 
 
 @pytest.fixture
@@ -126,8 +135,10 @@ def logout_user(store: MemoryStore, tokens: TokenCodec) -> LogoutUser:
 
 
 @pytest.fixture
-def ensure_admin(store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock) -> EnsureAdmin:
-    return EnsureAdmin(MemoryUnitOfWork(store), hasher, clock)
+def ensure_admin(
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
+) -> EnsureAdmin:
+    return EnsureAdmin(MemoryUnitOfWork(store), hasher, clock, policy)
 
 
 @pytest.fixture
