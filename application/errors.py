@@ -37,3 +37,13 @@ class StorageUnavailable(DomainError):
     """The database did not answer; raised by persistence adapters, answered with 503."""
 
     message = "The service is temporarily unavailable"
+
+
+class TooManyAttempts(DomainError):
+    """Over a rate limit. The same answer whatever the attempt would have given."""
+
+    message = "Too many attempts; try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

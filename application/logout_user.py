@@ -1,7 +1,15 @@
 """LogoutUser: end an access token on the server, not only in the browser."""
 
+import uuid
+
 from application.errors import NotAuthenticated
-from application.ports import TokenCodec, UnitOfWork
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    RequestContext,
+    TokenCodec,
+    UnitOfWork,
+)
 
 
 class LogoutUser:
@@ -9,13 +17,16 @@ class LogoutUser:
 
     - Logging out twice, without a token, or with a token that is already invalid is not an
       error: the client asked to be logged out, and afterwards it is.
+    - A revocation is audited in its transaction.
     """
 
     def __init__(self, uow: UnitOfWork, tokens: TokenCodec) -> None:
         self._uow = uow
         self._tokens = tokens
 
-    async def execute(self, *, token: str | None) -> None:
+    async def execute(
+        self, *, token: str | None, context: RequestContext = NO_REQUEST_CONTEXT
+    ) -> None:
         if not token:
             return
         try:
@@ -26,4 +37,13 @@ class LogoutUser:
             if await self._uow.revoked_tokens.contains(claims.token_id):
                 return
             await self._uow.revoked_tokens.add(claims.token_id, claims.expires_at)
+            await self._uow.audit_log.record(AuditEventType.LOGOUT, context=context,
+                                             user_id=_user_id(claims.subject))
             await self._uow.commit()
+
+
+def _user_id(subject: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(subject)
+    except ValueError:
+        return None

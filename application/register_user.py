@@ -1,7 +1,14 @@
 """RegisterUser: open an account with an email and a password."""
 
 from application.errors import EmailAlreadyRegistered
-from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    PasswordHasher,
+    RequestContext,
+    UnitOfWork,
+)
 from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import Email, User
 
@@ -12,6 +19,7 @@ class RegisterUser:
     - The email is normalised (trimmed, lower-cased) and must be unique case-insensitively.
     - The password must meet the password policy (length, not a common password, not the
       email's name, within the hashing scheme's byte limit); only its hash is stored.
+    - The registration is audited in the same transaction.
     """
 
     def __init__(
@@ -22,7 +30,9 @@ class RegisterUser:
         self._clock = clock
         self._policy = policy
 
-    async def execute(self, *, email: str, password: str) -> User:
+    async def execute(
+        self, *, email: str, password: str, context: RequestContext = NO_REQUEST_CONTEXT
+    ) -> User:
         address = Email(email)
         self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
@@ -32,5 +42,7 @@ class RegisterUser:
             user = User.register(email=address, password_hash=password_hash,
                                  now=self._clock.now())
             await self._uow.users.add(user)
+            await self._uow.audit_log.record(AuditEventType.REGISTER, context=context,
+                                             user_id=user.id)
             await self._uow.commit()
         return user

@@ -10,6 +10,7 @@ from application.cancel_booking import CancelBooking
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
+from application.list_audit_events import ListAuditEvents
 from application.list_bookings import ListBookings
 from application.list_rooms import ListRooms
 from application.list_users import ListUsers
@@ -19,6 +20,7 @@ from application.ports import Clock, TokenCodec
 from application.register_user import RegisterUser
 from application.seed_demo_rooms import SeedDemoRooms
 from application.set_user_active import SetUserActive
+from application.throttle_client import ThrottleClient
 from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
@@ -26,7 +28,9 @@ from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.settings import Settings, resolve_secret_key
+from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
 
@@ -84,8 +88,8 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
     uow = providers.Selector(
         backend,
-        memory=providers.Factory(MemoryUnitOfWork, memory_store),
-        sql=providers.Factory(SqlUnitOfWork, session_factory),
+        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, clock),
     )
     database_ping = providers.Selector(
         backend,
@@ -93,9 +97,16 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Callable(ping, engine),
     )
 
+    rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url,
+                                       settings.provided.redis_key_prefix)
+    throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter)
+
     register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
                                       policy=password_policy)
-    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens)
+    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens,
+                                   throttle=throttle)
+    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
+    list_audit_events = providers.Factory(ListAuditEvents, uow=uow)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens)
     logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens)
     list_rooms = providers.Factory(ListRooms, uow=uow)

@@ -10,13 +10,18 @@ from typing import Self
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AuditEvent,
+    AuditLog,
     BookingRepository,
+    Clock,
     RevokedTokenRepository,
     RoomRepository,
     UserRepository,
 )
 from domain.bookings import Booking, DateRange, Room
 from domain.users import Email, User
+from infrastructure.clock import SystemClock
+from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
 
 
 @dataclass
@@ -27,6 +32,7 @@ class MemoryStore:
     rooms: dict[uuid.UUID, Room] = field(default_factory=dict)
     bookings: dict[uuid.UUID, Booking] = field(default_factory=dict)
     revoked_tokens: dict[str, datetime] = field(default_factory=dict)
+    audit_events: list[AuditEvent] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -35,6 +41,7 @@ class MemoryStore:
             rooms=copy.deepcopy(self.rooms),
             bookings=copy.deepcopy(self.bookings),
             revoked_tokens=dict(self.revoked_tokens),
+            audit_events=list(self.audit_events),  # events are immutable: a shallow copy will do
         )
 
 
@@ -129,10 +136,13 @@ class MemoryUnitOfWork:
     rooms: RoomRepository
     bookings: BookingRepository
     revoked_tokens: RevokedTokenRepository
+    audit_log: AuditLog
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, clock: Clock | None = None) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
         self._work: MemoryStore | None = None
+        self._audit: MemoryAuditLog | None = None
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
@@ -155,6 +165,9 @@ class MemoryUnitOfWork:
         self._store.rooms = self._work.rooms
         self._store.bookings = self._work.bookings
         self._store.revoked_tokens = self._work.revoked_tokens
+        self._store.audit_events = self._work.audit_events
+        if self._audit is not None:
+            log_committed(self._audit.recorded)
         self._begin()
 
     def _begin(self) -> None:
@@ -163,6 +176,7 @@ class MemoryUnitOfWork:
         self.rooms = MemoryRoomRepository(self._work)
         self.bookings = MemoryBookingRepository(self._work)
         self.revoked_tokens = MemoryRevokedTokenRepository(self._work)
+        self.audit_log = self._audit = MemoryAuditLog(self._work.audit_events, self._clock)
 
 
 async def memory_ping() -> bool:

@@ -23,13 +23,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AuditLog,
     BookingRepository,
+    Clock,
     RevokedTokenRepository,
     RoomRepository,
     UserRepository,
 )
 from domain.bookings import Booking, DateRange, Room
 from domain.users import Email, PasswordHash, Role, User
+from infrastructure.clock import SystemClock
+from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
 from infrastructure.persistence.tables import EMAIL_INDEX, bookings, revoked_tokens, rooms, users
 
@@ -206,10 +210,15 @@ class SqlUnitOfWork:
     rooms: RoomRepository
     bookings: BookingRepository
     revoked_tokens: RevokedTokenRepository
+    audit_log: AuditLog
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None
+    ) -> None:
         self._session_factory = session_factory
+        self._clock = clock or SystemClock()
         self._session: AsyncSession | None = None
+        self._audit: SqlAuditLog | None = None
 
     async def __aenter__(self) -> Self:
         if self._session is not None:
@@ -222,6 +231,7 @@ class SqlUnitOfWork:
         self.rooms = SqlRoomRepository(session, dialect)
         self.bookings = SqlBookingRepository(session, dialect)
         self.revoked_tokens = SqlRevokedTokenRepository(session, dialect)
+        self.audit_log = self._audit = SqlAuditLog(session, self._clock)
         return self
 
     async def __aexit__(
@@ -248,3 +258,6 @@ class SqlUnitOfWork:
             raise RuntimeError("commit() outside of a transaction")
         with storage_errors():
             await self._session.commit()
+        if self._audit is not None:
+            log_committed(self._audit.recorded)
+            self._audit.recorded.clear()

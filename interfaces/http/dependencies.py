@@ -5,8 +5,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from application.ports import ThrottleScope
+from application.throttle_client import ThrottleClient
 from domain.users import User
 from infrastructure.container import Container
+from interfaces.http.client_context import Context
 
 ACCESS_COOKIE = "access_token"
 
@@ -45,3 +48,16 @@ async def current_user(
 
 CurrentUser = Annotated[User, Depends(current_user)]
 Token = Annotated[str | None, Depends(presented_token)]
+
+
+def throttled(scope: ThrottleScope) -> Any:
+    """`Depends` that counts the request against the client's per-IP limit for `scope`; over it,
+    the route never runs and the answer is 429 with Retry-After. Use it in `dependencies=[...]`.
+    """
+
+    async def check(
+        context: Context, throttle_client: Annotated[ThrottleClient, use_case("throttle_client")]
+    ) -> None:
+        await throttle_client.execute(scope=scope, context=context)
+
+    return Depends(check)

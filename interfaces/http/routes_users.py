@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from application.list_users import ListUsers
 from application.set_user_active import SetUserActive
+from interfaces.http.client_context import Context
 from interfaces.http.dependencies import CurrentUser, use_case
 from interfaces.http.schemas import UserActiveIn, UserOut
 
@@ -27,8 +28,9 @@ async def list_users(
 
 @router.patch("/admin/users/{user_id}", description=SetUserActive.__doc__)
 async def set_user_active(
-    user_id: uuid.UUID, body: UserActiveIn, actor: CurrentUser,
+    user_id: uuid.UUID, body: UserActiveIn, actor: CurrentUser, context: Context,
     set_user_active: Annotated[SetUserActive, use_case("set_user_active")],
 ) -> UserOut:
-    user = await set_user_active.execute(actor=actor, user_id=user_id, is_active=body.is_active)
+    user = await set_user_active.execute(actor=actor, user_id=user_id, is_active=body.is_active,
+                                         context=context)
     return UserOut.of(user)

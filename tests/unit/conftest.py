@@ -18,7 +18,7 @@ from application.list_rooms import ListRooms
 from application.list_users import ListUsers
 from application.login_user import LoginUser
 from application.logout_user import LogoutUser
-from application.ports import AccessClaims, AccessToken, Clock, TokenCodec
+from application.ports import AccessClaims, AccessToken, Clock, ThrottleScope, TokenCodec
 from application.register_user import RegisterUser
 from application.seed_demo_rooms import SeedDemoRooms
 from application.set_user_active import SetUserActive
@@ -27,11 +27,14 @@ from domain.passwords import PasswordPolicy
 from domain.users import PasswordHash, User
 from infrastructure.common_passwords import common_passwords
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.rate_limiter import ResilientRateLimiter
+from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "keeper of the keys 1"
+ATTEMPTS_ALLOWED = 3
 
 
 class DictTokenCodec:
@@ -108,6 +111,13 @@ def policy() -> PasswordPolicy:
 
 
 @pytest.fixture
+def throttle() -> LimitsThrottle:
+    """The in-process adapter: as fast and predictable as a fake, and the real rules."""
+    rates = {scope: f"{ATTEMPTS_ALLOWED}/15 minutes" for scope in ThrottleScope}
+    return LimitsThrottle(rates, ResilientRateLimiter())
+
+
+@pytest.fixture
 def tokens(clock: FakeClock) -> TokenCodec:
     return make_token_codec(clock)
 
@@ -120,8 +130,10 @@ def register_user(
 
 
 @pytest.fixture
-def login_user(store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store), hasher, tokens)
+def login_user(
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle
+) -> LoginUser:
+    return LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle)
 
 
 @pytest.fixture

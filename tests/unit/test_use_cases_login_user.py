@@ -14,6 +14,7 @@ from application.register_user import RegisterUser
 from application.set_user_active import SetUserActive
 from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakePasswordHasher
 from tests.unit.conftest import PASSWORD, YieldingPasswordHasher
 
@@ -184,11 +185,11 @@ async def test_nfc_and_nfd_spellings_of_a_password_both_log_in(
 
 
 async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
-    store: MemoryStore, tokens: TokenCodec, alice: User, admin: User
+    store: MemoryStore, tokens: TokenCodec, alice: User, admin: User, throttle: LimitsThrottle
 ) -> None:
     hasher = YieldingPasswordHasher()
     store.users[alice.id].password_hash = hasher.legacy_hash(PASSWORD)
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens)
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle)
     set_user_active = SetUserActive(MemoryUnitOfWork(store))
 
     await asyncio.gather(
