@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from infrastructure.container import Container
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
@@ -21,6 +22,7 @@ PASSWORD = "correct horse battery"
 class Api:
     client: httpx.AsyncClient
     clock: FakeClock
+    container: Container
 
     async def register(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.client.post("/auth/register", json={"email": email, "password": password})
@@ -104,7 +106,7 @@ class _Apps:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                    base_url="https://testserver")
         self._exits += [client.aclose, lambda: lifespan.__aexit__(None, None, None)]
-        return Api(client=client, clock=clock)
+        return Api(client=client, clock=clock, container=container)
 
     async def __aenter__(self) -> "_Apps":
         return self

@@ -126,14 +126,15 @@ def tokens(clock: FakeClock) -> TokenCodec:
 def register_user(
     store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
 ) -> RegisterUser:
-    return RegisterUser(MemoryUnitOfWork(store), hasher, clock, policy)
+    return RegisterUser(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
 def login_user(
-    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
+    clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle)
+    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle)
 
 
 @pytest.fixture
@@ -142,8 +143,8 @@ def authenticate_user(store: MemoryStore, tokens: TokenCodec) -> AuthenticateUse
 
 
 @pytest.fixture
-def logout_user(store: MemoryStore, tokens: TokenCodec) -> LogoutUser:
-    return LogoutUser(MemoryUnitOfWork(store), tokens)
+def logout_user(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> LogoutUser:
+    return LogoutUser(MemoryUnitOfWork(store, clock), tokens)
 
 
 @pytest.fixture
@@ -159,8 +160,8 @@ def list_users(store: MemoryStore) -> ListUsers:
 
 
 @pytest.fixture
-def set_user_active(store: MemoryStore) -> SetUserActive:
-    return SetUserActive(MemoryUnitOfWork(store))
+def set_user_active(store: MemoryStore, clock: FakeClock) -> SetUserActive:
+    return SetUserActive(MemoryUnitOfWork(store, clock))
 
 
 @pytest.fixture
