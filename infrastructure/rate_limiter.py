@@ -28,11 +28,23 @@ REDIS_TIMEOUT_SECONDS = 0.5
 RETRY_SECONDS = 5.0
 
 
+class _MemoryStorage(MemoryStorage):
+    """limits' MemoryStorage with a clear() that its own expiry task survives.
+
+    limits 5.8 pops the key, and an expiry pass that is waiting for that key's lock then fails
+    with a KeyError. An empty window counts the same, and the expiry pass drops it later.
+    """
+
+    async def clear(self, key: str) -> None:
+        if key in self.events:
+            self.events[key] = []
+
+
 class ResilientRateLimiter:
     def __init__(self, primary: Storage | None = None, *, on_close: Callable[[], Awaitable[None]]
                  | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
         self._primary = MovingWindowRateLimiter(primary) if primary is not None else None
-        self._fallback = MovingWindowRateLimiter(MemoryStorage())
+        self._fallback = MovingWindowRateLimiter(_MemoryStorage())
         self._on_close = on_close
         self._retry_seconds = retry_seconds
         self._down_since: float | None = None
