@@ -10,7 +10,7 @@ UNKNOWN_CLIENT = "unknown"
 class ThrottleClient:
     """Refuse the request with TooManyAttempts when its client is over the scope's limit.
 
-    - Every request counts, whatever it goes on to do (a malformed one too).
+    - Every call counts, whatever the request goes on to do (an invalid one too).
     - A refusal is audited, naming the limit.
     """
 

@@ -55,7 +55,7 @@ def _is_trusted(value: str, trusted_proxies: Sequence[Network]) -> bool:
     return any(address in network for network in trusted_proxies)
 
 
-def request_context(request: Request) -> RequestContext:
+async def request_context(request: Request) -> RequestContext:
     user_agent = request.headers.get("user-agent", "")[:MAX_USER_AGENT]
     return RequestContext(client_ip=client_ip(request.scope, request.app.state.trusted_proxies),
                           user_agent=user_agent or None, request_id=current_request_id())

@@ -14,7 +14,9 @@ from interfaces.http.schemas import AuditPageOut, decode_cursor
 router = APIRouter(tags=["audit"])
 
 
-def audit_cursor(cursor: Annotated[str | None, Query(max_length=200)] = None) -> AuditCursor | None:
+async def audit_cursor(
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> AuditCursor | None:
     if cursor is None:
         return None
     try:

@@ -24,30 +24,38 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 class SecurityHeadersMiddleware:
-    """Pure ASGI, like RequestIdMiddleware: it only edits the response's first message."""
+    """Pure ASGI, like RequestIdMiddleware: it only edits the response's first message.
+
+    The headers are encoded once and appended as they are (no route sets them), which keeps
+    the cost per response to a list copy; only Cache-Control may replace a header of the route.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.hsts = hsts
+        common = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                  ("X-Frame-Options", "DENY")]
+        if hsts:
+            common.append(("Strict-Transport-Security", HSTS))
+        self._api_headers = _encoded([*common, ("Content-Security-Policy", API_CSP)])
+        self._docs_headers = _encoded([*common, ("Content-Security-Policy", DOCS_CSP)])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        added = self._docs_headers if path.startswith(DOCS_PATHS) else self._api_headers
+        no_store = path.startswith(NO_STORE_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Content-Security-Policy"] = (
-                    DOCS_CSP if path.startswith(DOCS_PATHS) else API_CSP)
-                if path.startswith(NO_STORE_PATHS):
-                    headers["Cache-Control"] = "no-store"
-                if self.hsts:
-                    headers["Strict-Transport-Security"] = HSTS
+                message["headers"] = [*message.get("headers", ()), *added]
+                if no_store:
+                    MutableHeaders(scope=message)["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _encoded(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]

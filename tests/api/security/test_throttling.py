@@ -74,10 +74,12 @@ async def test_one_address_is_limited_across_accounts(api_factory: AppFactory) -
 
 
 async def test_registrations_are_limited_per_address(api_factory: AppFactory) -> None:
-    api = await api_factory(register_limit_per_ip="2/hour")
+    api = await api_factory(register_limit_per_ip="3/hour")
 
+    invalid = await api.client.post("/auth/register", json={"email": 1})
     statuses = [(await api.register(f"user{n}@example.com")).status_code for n in range(3)]
 
+    assert invalid.status_code == 422
     assert statuses == [201, 201, 429]
     assert "retry-after" in (await api.register("late@example.com")).headers
 
