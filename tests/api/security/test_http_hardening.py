@@ -142,7 +142,7 @@ async def test_a_one_megabyte_body_is_413_at_once(api: Api) -> None:
     assert response.status_code == 413
     assert response.json() == {"detail": "Request body too large"}
     assert_hardened(response)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0
 
 
 async def test_a_streamed_body_without_length_is_cut_at_the_limit(api: Api) -> None:
