@@ -97,7 +97,7 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Callable(ping, engine),
     )
 
-    rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url,
+    rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
                                        settings.provided.redis_key_prefix)
     throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter)
 

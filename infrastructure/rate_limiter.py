@@ -41,8 +41,11 @@ class _MemoryStorage(MemoryStorage):
 
 
 class ResilientRateLimiter:
-    def __init__(self, primary: Storage | None = None, *, on_close: Callable[[], Awaitable[None]]
-                 | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
+    def __init__(
+        self, primary: Storage | None = None, *,
+        on_close: Callable[[], Awaitable[None]] | None = None,
+        retry_seconds: float = RETRY_SECONDS,
+    ) -> None:
         self._primary = MovingWindowRateLimiter(primary) if primary is not None else None
         self._fallback = MovingWindowRateLimiter(_MemoryStorage())
         self._on_close = on_close
@@ -86,8 +89,8 @@ class ResilientRateLimiter:
         if self._down_since is None:
             # Once per outage, not once per request: a flood of identical lines hides the rest.
             logger.error("Rate-limit storage (Redis) unreachable: %s. Counting in process memory "
-                         "until it answers again; limits now hold per instance.", error or
-                         type(error).__name__)
+                         "until it answers again; limits now hold per instance.",
+                         str(error) or type(error).__name__)
         self._down_since = time.monotonic()
 
     def _primary_answered(self) -> None:

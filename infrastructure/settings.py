@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     login_limit_per_ip: str = "100/15 minutes"
     register_limit_per_ip: str = "20/hour"
     refresh_limit_per_ip: str = "60/minute"
-    redis_url: str | None = None
+    redis_url: SecretStr | None = None  # may hold a password
     redis_key_prefix: str = "roomkey"
     # Comma-separated addresses or networks whose X-Forwarded-For is believed.
     trusted_proxies: Annotated[list[str], NoDecode] = []
@@ -100,10 +100,11 @@ class Settings(BaseSettings):
 
     @field_validator("redis_url")
     @classmethod
-    def _redis_scheme(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("redis://", "rediss://")):
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value() if value else ""
+        if url and not url.startswith(("redis://", "rediss://")):
             raise ValueError("ROOMKEY_REDIS_URL must start with redis:// or rediss://")
-        return value or None
+        return value if url else None
 
     @model_validator(mode="after")
     def _check_consistency(self) -> "Settings":
@@ -132,6 +133,10 @@ class Settings(BaseSettings):
     def serves_docs(self) -> bool:
         """/docs and /openapi.json: on in development, off in production unless asked for."""
         return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def redis_url_value(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url else None
 
     @property
     def throttle_rates(self) -> dict[ThrottleScope, str]:
