@@ -3,8 +3,15 @@
 import uuid
 
 from application.errors import IncorrectPassword, NotAuthenticated
-from application.ports import Clock, PasswordHasher, UnitOfWork
-from domain.passwords import check_password_policy, normalise_password
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    PasswordHasher,
+    RequestContext,
+    UnitOfWork,
+)
+from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import User
 
 
@@ -15,20 +22,26 @@ class ChangePassword:
       alone cannot lock the owner out.
     - The new password must meet the password policy.
     - Every other session is revoked; the one making the change stays logged in.
+    - The change is audited.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
+        self._policy = policy
 
     async def execute(
-        self, *, actor: User, session_id: uuid.UUID, current_password: str, new_password: str
+        self, *, actor: User, session_id: uuid.UUID, current_password: str, new_password: str,
+        context: RequestContext = NO_REQUEST_CONTEXT,
     ) -> None:
         verified_hash = actor.password_hash
         if not await self._hasher.verify(normalise_password(current_password), verified_hash):
             raise IncorrectPassword()
-        check_password_policy(new_password)
+        self._policy.check(new_password, email=actor.email,
+                           max_bytes=self._hasher.max_password_bytes)
         new_hash = await self._hasher.hash(normalise_password(new_password))
         async with self._uow:
             user = await self._uow.users.lock(actor.id)
@@ -38,4 +51,6 @@ class ChangePassword:
             user.password_hash = new_hash
             await self._uow.users.update(user)
             await self._uow.sessions.revoke_all(user.id, self._clock.now(), keep=session_id)
+            await self._uow.audit_log.record(AuditEventType.PASSWORD_CHANGE, context=context,
+                                             user_id=user.id)
             await self._uow.commit()

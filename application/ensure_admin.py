@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import Clock, PasswordHasher, UnitOfWork
-from domain.passwords import check_password_policy, normalise_password
+from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import Email, Role, User
 
 
@@ -21,10 +21,13 @@ class EnsureAdmin:
     given a new password by this path: that would let whoever sets the environment take it over.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
+        self._policy = policy
 
     async def execute(self, *, email: str, password: str) -> EnsureAdminResult:
         address = Email(email)
@@ -32,7 +35,7 @@ class EnsureAdmin:
             existing = await self._uow.users.get_by_email(address)
         if existing is not None:
             return EnsureAdminResult(user=existing, created=False)
-        check_password_policy(password)
+        self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
         admin = User.register(email=address, password_hash=password_hash,
                               now=self._clock.now(), role=Role.ADMIN)

@@ -51,3 +51,13 @@ class IncorrectPassword(DomainError):
 
 class RefreshTokenReused(NotAuthenticated):
     """A used refresh token came back: it was stolen or replayed, so its session was revoked."""
+
+
+class TooManyAttempts(DomainError):
+    """Over a rate limit. The same answer whatever the attempt would have given."""
+
+    message = "Too many attempts; try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

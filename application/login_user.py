@@ -3,8 +3,18 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.errors import InvalidCredentials
-from application.ports import Clock, PasswordHasher, TokenCodec, UnitOfWork
+from application.errors import InvalidCredentials, TooManyAttempts
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    PasswordHasher,
+    RequestContext,
+    Throttle,
+    ThrottleScope,
+    TokenCodec,
+    UnitOfWork,
+)
 from application.session_tokens import SessionTokens, issue_access_token, store_new_refresh_token
 from domain.errors import InvalidEmail
 from domain.passwords import normalise_password
@@ -23,30 +33,63 @@ class LoginResult:
 class LoginUser:
     """Check the password and start a session (one per device login).
 
-    - Exactly one hash verification runs on every path: against a dummy hash when the email is
-      unknown, so response time does not tell which emails are registered.
+    - Each account (normalised email, registered or not) has a limit of attempts: over it the
+      answer is TooManyAttempts, even for the right password, so a lockout is no password
+      oracle; a successful login clears the account's count.
+    - Exactly one hash verification runs on every other path: against a dummy hash when the
+      email is unknown, so response time does not tell which emails are registered.
     - Unknown email, wrong password and inactive user give the same InvalidCredentials.
     - A hash made with outdated parameters or scheme (e.g. bcrypt) is replaced on success.
     - The session ends at an absolute expiry, however often it is refreshed.
+    - Success, failure and throttling are audited.
+
+    Five collaborators, one over the house limit: the throttle and the clock are both part of
+    what a login is (who may try, and when the session it starts ends).
     """
 
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, clock: Clock, *,
-        session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+        self, uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, throttle: Throttle,
+        clock: Clock, *, session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
+        self._throttle = throttle
         self._clock = clock
         self._session_lifetime = session_lifetime
 
-    async def execute(self, *, email: str, password: str, device: str = "") -> LoginResult:
+    async def execute(
+        self, *, email: str, password: str, device: str = "",
+        context: RequestContext = NO_REQUEST_CONTEXT,
+    ) -> LoginResult:
         password = normalise_password(password)
-        user = await self._find_user(email)
+        account = _account_key(email)
+        user = await self._find_user(account)
+        retry_after = await self._throttle.hit(ThrottleScope.LOGIN_PER_ACCOUNT, account)
+        if retry_after is not None:
+            await self._audit(AuditEventType.THROTTLED, user, context,
+                              detail=ThrottleScope.LOGIN_PER_ACCOUNT.value)
+            raise TooManyAttempts(retry_after)
         password_hash = user.password_hash if user else self._hasher.dummy_hash
         password_ok = await self._hasher.verify(password, password_hash)
         if user is None or not password_ok or not user.is_active:
+            await self._audit(AuditEventType.LOGIN_FAILED, user, context)
             raise InvalidCredentials()
+        tokens = await self._start_session(user, password, device, context)
+        await self._throttle.reset(ThrottleScope.LOGIN_PER_ACCOUNT, account)
+        return LoginResult(user=user, tokens=tokens)
+
+    async def _find_user(self, account: str) -> User | None:
+        try:
+            address = Email(account)
+        except InvalidEmail:
+            return None
+        async with self._uow:
+            return await self._uow.users.get_by_email(address)
+
+    async def _start_session(
+        self, user: User, password: str, device: str, context: RequestContext
+    ) -> SessionTokens:
         upgraded = (await self._hasher.hash(password)
                     if self._hasher.needs_rehash(user.password_hash) else None)
         session = Session.start(user_id=user.id, now=self._clock.now(),
@@ -56,24 +99,32 @@ class LoginUser:
                 await self._upgrade_hash(user, verified=user.password_hash, new=upgraded)
             await self._uow.sessions.add(session)
             refresh_token = await store_new_refresh_token(self._uow, session)
+            await self._uow.audit_log.record(AuditEventType.LOGIN_SUCCEEDED, context=context,
+                                             user_id=user.id)
             await self._uow.commit()
         access_token = issue_access_token(self._tokens, session)
-        return LoginResult(user=user, tokens=SessionTokens(
-            session=session, access_token=access_token, refresh_token=refresh_token))
-
-    async def _find_user(self, email: str) -> User | None:
-        try:
-            address = Email(email)
-        except InvalidEmail:
-            return None
-        async with self._uow:
-            return await self._uow.users.get_by_email(address)
+        return SessionTokens(session=session, access_token=access_token,
+                             refresh_token=refresh_token)
 
     async def _upgrade_hash(self, user: User, *, verified: PasswordHash, new: PasswordHash) -> None:
-        # Re-read: an admin may have deactivated the user, or the password may have changed,
-        # while we hashed; writing back the stale user would undo that.
+        # Re-read under lock: an admin may have deactivated the user, or the password may have
+        # changed, while we hashed; writing back the stale user would undo that.
         current = await self._uow.users.lock(user.id)
         if current is None or current.password_hash != verified:
             return
         current.password_hash = user.password_hash = new
         await self._uow.users.update(current)
+
+    async def _audit(
+        self, event_type: AuditEventType, user: User | None, context: RequestContext,
+        detail: str = "",
+    ) -> None:
+        async with self._uow:
+            await self._uow.audit_log.record(event_type, context=context,
+                                             user_id=user.id if user else None, detail=detail)
+            await self._uow.commit()
+
+
+def _account_key(email: str) -> str:
+    """The email as Email normalises it, so that case and spaces cannot dodge the limit."""
+    return email.strip().lower()

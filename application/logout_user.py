@@ -3,7 +3,14 @@
 import uuid
 
 from application.errors import NotAuthenticated
-from application.ports import Clock, TokenCodec, UnitOfWork
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    RequestContext,
+    TokenCodec,
+    UnitOfWork,
+)
 from domain.sessions import refresh_token_digest
 
 
@@ -13,6 +20,7 @@ class LogoutUser:
     - Its access token stops working on the next request, its refresh token at once.
     - Logging out twice, without tokens, or with tokens that are already invalid is not an
       error: the client asked to be logged out, and afterwards it is.
+    - A revocation is audited in its transaction.
     """
 
     def __init__(self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock) -> None:
@@ -20,7 +28,10 @@ class LogoutUser:
         self._tokens = tokens
         self._clock = clock
 
-    async def execute(self, *, access_token: str | None, refresh_token: str | None) -> None:
+    async def execute(
+        self, *, access_token: str | None, refresh_token: str | None,
+        context: RequestContext = NO_REQUEST_CONTEXT,
+    ) -> None:
         async with self._uow:
             session_id = self._from_access_token(access_token)
             if session_id is None and refresh_token:
@@ -31,6 +42,8 @@ class LogoutUser:
                 return
             session.revoke(self._clock.now())
             await self._uow.sessions.update(session)
+            await self._uow.audit_log.record(AuditEventType.LOGOUT, context=context,
+                                             user_id=session.user_id)
             await self._uow.commit()
 
     def _from_access_token(self, token: str | None) -> uuid.UUID | None:

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -23,6 +24,11 @@ class PasswordHasher(Protocol):
     @property
     def dummy_hash(self) -> PasswordHash:
         """A hash of no one's password, verified against when the email is unknown."""
+        ...
+
+    @property
+    def max_password_bytes(self) -> int | None:
+        """The longest password (UTF-8 bytes) the active scheme reads in full, if it has a limit."""
         ...
 
     async def hash(self, password: str) -> PasswordHash: ...
@@ -151,6 +157,7 @@ class UnitOfWork(Protocol):
     bookings: BookingRepository
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
+    audit_log: "AuditLog"
 
     async def __aenter__(self) -> Self: ...
 
@@ -162,3 +169,95 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Who is asking, as the interface saw it; recorded with every audit event."""
+
+    client_ip: str | None = None
+    user_agent: str | None = None
+    request_id: str | None = None
+
+
+# For callers with no client to speak of: start-up, the command line, tests.
+NO_REQUEST_CONTEXT = RequestContext()
+
+
+class AuditEventType(StrEnum):
+    REGISTER = "register"
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    THROTTLED = "throttled"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    # Recorded by the session use cases (refresh tokens, password and role changes).
+    REFRESH = "refresh"
+    REFRESH_REUSE = "refresh_reuse"
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - an event name, not a secret
+    ROLE_CHANGE = "role_change"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEvent:
+    """One security-relevant event. Never holds a password, a hash or a token."""
+
+    id: uuid.UUID
+    type: AuditEventType
+    occurred_at: datetime
+    context: RequestContext
+    user_id: uuid.UUID | None = None
+    actor_id: uuid.UUID | None = None  # who acted, when someone else than the user (an admin)
+    detail: str = ""  # e.g. which limit was hit
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCursor:
+    """Where a page of events ended: keyset pagination on (occurred_at, id), newest first."""
+
+    occurred_at: datetime
+    id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditQuery:
+    limit: int
+    user_id: uuid.UUID | None = None
+    type: AuditEventType | None = None
+    after: AuditCursor | None = None
+
+
+class AuditLog(Protocol):
+    """The audit trail, inside a unit of work: an event is kept only if its transaction commits.
+
+    Adapters stamp each event with a new id and the injected clock's time, store it, and write
+    it as a structured log line once committed.
+    """
+
+    async def record(
+        self, event_type: AuditEventType, *, context: RequestContext,
+        user_id: uuid.UUID | None = None, actor_id: uuid.UUID | None = None, detail: str = "",
+    ) -> AuditEvent: ...
+
+    async def list(self, query: AuditQuery) -> list[AuditEvent]:
+        """Newest first: the events older than `query.after`, at most `query.limit` of them."""
+        ...
+
+
+class ThrottleScope(StrEnum):
+    LOGIN_PER_ACCOUNT = "login_per_account"
+    LOGIN_PER_IP = "login_per_ip"
+    REGISTER_PER_IP = "register_per_ip"
+    REFRESH_PER_IP = "refresh_per_ip"
+
+
+class Throttle(Protocol):
+    """Counts attempts per scope and key within each scope's configured rate limit."""
+
+    async def hit(self, scope: ThrottleScope, key: str) -> int | None:
+        """Count one attempt: None while within the limit; over it, the seconds until the next
+        attempt would be allowed (and this one is not counted)."""
+        ...
+
+    async def reset(self, scope: ThrottleScope, key: str) -> None: ...

@@ -1,7 +1,14 @@
 """RefreshSession: trade a refresh token for a new access token and a new refresh token."""
 
 from application.errors import NotAuthenticated, RefreshTokenReused
-from application.ports import Clock, TokenCodec, UnitOfWork
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    RequestContext,
+    TokenCodec,
+    UnitOfWork,
+)
 from application.session_tokens import SessionTokens, issue_access_token, store_new_refresh_token
 from domain.sessions import refresh_token_digest
 
@@ -15,6 +22,7 @@ class RefreshSession:
       reuse. Clients must not refresh in parallel.
     - The session's absolute expiry holds, however often it is refreshed; an inactive user's
       sessions refresh no more.
+    - Refreshes and reuse are audited.
     """
 
     def __init__(self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock) -> None:
@@ -22,7 +30,9 @@ class RefreshSession:
         self._tokens = tokens
         self._clock = clock
 
-    async def execute(self, *, refresh_token: str | None) -> SessionTokens:
+    async def execute(
+        self, *, refresh_token: str | None, context: RequestContext = NO_REQUEST_CONTEXT
+    ) -> SessionTokens:
         if not refresh_token:
             raise NotAuthenticated()
         digest = refresh_token_digest(refresh_token)
@@ -35,6 +45,8 @@ class RefreshSession:
             if record.used_at is not None or not await self._uow.refresh_tokens.use(digest, now):
                 session.revoke(now)
                 await self._uow.sessions.update(session)
+                await self._uow.audit_log.record(AuditEventType.REFRESH_REUSE, context=context,
+                                                 user_id=session.user_id)
                 await self._uow.commit()
                 raise RefreshTokenReused()
             user = await self._uow.users.get(session.user_id)
@@ -43,6 +55,8 @@ class RefreshSession:
             session.touch(now)
             await self._uow.sessions.update(session)
             new_token = await store_new_refresh_token(self._uow, session)
+            await self._uow.audit_log.record(AuditEventType.REFRESH, context=context,
+                                             user_id=user.id)
             await self._uow.commit()
         access_token = issue_access_token(self._tokens, session)
         return SessionTokens(session=session, access_token=access_token, refresh_token=new_token)

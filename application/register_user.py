@@ -1,8 +1,15 @@
 """RegisterUser: open an account with an email and a password."""
 
 from application.errors import EmailAlreadyRegistered
-from application.ports import Clock, PasswordHasher, UnitOfWork
-from domain.passwords import check_password_policy, normalise_password
+from application.ports import (
+    NO_REQUEST_CONTEXT,
+    AuditEventType,
+    Clock,
+    PasswordHasher,
+    RequestContext,
+    UnitOfWork,
+)
+from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import Email, User
 
 
@@ -10,17 +17,24 @@ class RegisterUser:
     """Create a user with the `user` role.
 
     - The email is normalised (trimmed, lower-cased) and must be unique case-insensitively.
-    - The password must meet the password policy; only its hash is stored.
+    - The password must meet the password policy (length, not a common password, not the
+      email's name, within the hashing scheme's byte limit); only its hash is stored.
+    - The registration is audited in the same transaction.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
+        self._policy = policy
 
-    async def execute(self, *, email: str, password: str) -> User:
+    async def execute(
+        self, *, email: str, password: str, context: RequestContext = NO_REQUEST_CONTEXT
+    ) -> User:
         address = Email(email)
-        check_password_policy(password)
+        self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
         async with self._uow:
             if await self._uow.users.get_by_email(address) is not None:
@@ -28,5 +42,7 @@ class RegisterUser:
             user = User.register(email=address, password_hash=password_hash,
                                  now=self._clock.now())
             await self._uow.users.add(user)
+            await self._uow.audit_log.record(AuditEventType.REGISTER, context=context,
+                                             user_id=user.id)
             await self._uow.commit()
         return user

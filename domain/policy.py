@@ -11,6 +11,7 @@ class Permission(Enum):
     MANAGE_ROOMS = auto()
     MANAGE_USERS = auto()
     MANAGE_ALL_BOOKINGS = auto()
+    READ_AUDIT_LOG = auto()
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -11,6 +11,7 @@ from application.change_password import ChangePassword
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
+from application.list_audit_events import ListAuditEvents
 from application.list_bookings import ListBookings
 from application.list_rooms import ListRooms
 from application.list_sessions import ListSessions
@@ -23,14 +24,19 @@ from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.revoke_session import RevokeSession
 from application.seed_demo_rooms import SeedDemoRooms
+from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
+from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
+from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.persistence.sqlite_reader import sqlite_reader_for
+from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
+from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
 
@@ -65,6 +71,13 @@ class Container(containers.DeclarativeContainer):
         argon2_parallelism=settings.provided.argon2_parallelism,
     )
 
+    # Built on the first registration; the list loads then, once per process.
+    password_policy = providers.Singleton(
+        PasswordPolicy,
+        min_length=settings.provided.password_min_length,
+        common_passwords=providers.Callable(common_passwords),
+    )
+
     secret_key = providers.Singleton(resolve_secret_key, settings)
     tokens = providers.Singleton(
         token_codec,
@@ -84,8 +97,8 @@ class Container(containers.DeclarativeContainer):
     sqlite_reader = providers.Singleton(sqlite_reader_for, settings.provided.database_url)
     uow = providers.Selector(
         backend,
-        memory=providers.Factory(MemoryUnitOfWork, memory_store),
-        sql=providers.Factory(SqlUnitOfWork, session_factory, reader=sqlite_reader),
+        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=sqlite_reader),
     )
     database_ping = providers.Selector(
         backend,
@@ -93,16 +106,25 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Callable(ping, engine),
     )
 
-    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock)
-    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens, clock=clock,
+    rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
+                                       settings.provided.redis_key_prefix)
+    throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter)
+
+    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
+                                      policy=password_policy)
+    login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens,
+                                   throttle=throttle, clock=clock,
                                    session_lifetime=settings.provided.session_lifetime)
+    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
+    list_audit_events = providers.Factory(ListAuditEvents, uow=uow)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens, clock=clock)
     refresh_session = providers.Factory(RefreshSession, uow=uow, tokens=tokens, clock=clock)
     logout_user = providers.Factory(LogoutUser, uow=uow, tokens=tokens, clock=clock)
     logout_everywhere = providers.Factory(LogoutEverywhere, uow=uow, clock=clock)
     list_sessions = providers.Factory(ListSessions, uow=uow, clock=clock)
     revoke_session = providers.Factory(RevokeSession, uow=uow, clock=clock)
-    change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, clock=clock)
+    change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, clock=clock,
+                                        policy=password_policy)
     list_rooms = providers.Factory(ListRooms, uow=uow)
     create_room = providers.Factory(CreateRoom, uow=uow)
     list_bookings = providers.Factory(ListBookings, uow=uow)
@@ -110,5 +132,6 @@ class Container(containers.DeclarativeContainer):
     cancel_booking = providers.Factory(CancelBooking, uow=uow)
     list_users = providers.Factory(ListUsers, uow=uow)
     update_user_access = providers.Factory(UpdateUserAccess, uow=uow, clock=clock)
-    ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock)
+    ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock,
+                                     policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)

@@ -9,6 +9,8 @@ from passlib.context import CryptContext
 
 from domain.users import PasswordHash
 
+BCRYPT_MAX_BYTES = 72
+
 
 class PasslibPasswordHasher:
     """The PasswordHasher port over a passlib CryptContext.
@@ -51,6 +53,11 @@ class PasslibPasswordHasher:
     @property
     def dummy_hash(self) -> PasswordHash:
         return self._dummy_hash
+
+    @property
+    def max_password_bytes(self) -> int | None:
+        # bcrypt reads 72 bytes (bcrypt 5 refuses more); argon2id reads any length.
+        return BCRYPT_MAX_BYTES if self._context.default_scheme() == "bcrypt" else None
 
     async def hash(self, password: str) -> PasswordHash:
         value = await to_thread.run_sync(self._context.hash, password, limiter=self._limiter)

@@ -1,14 +1,19 @@
 """Settings from ROOMKEY_* environment variables, and the signing-key rules for each environment."""
 
+import ipaddress
 import logging
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import limits
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from application.ports import ThrottleScope
+from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
 
 logger = logging.getLogger("roomkey.settings")
 
@@ -35,18 +40,73 @@ class Settings(BaseSettings):
     jwt_library: Literal["jose", "pyjwt"] = "jose"
     cookie_secure: bool | None = None
     cookie_samesite: Literal["lax", "strict", "none"] = "lax"
+    password_min_length: int = Field(default=DEFAULT_MIN_PASSWORD_LENGTH, ge=8, le=64)
     argon2_memory_cost: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     demo_rooms: bool | None = None
+    # Rate limits in the `limits` notation: "10/15 minutes", "100 per hour", "5/second".
+    login_limit_per_account: str = "10/15 minutes"
+    login_limit_per_ip: str = "100/15 minutes"
+    register_limit_per_ip: str = "20/hour"
+    refresh_limit_per_ip: str = "60/minute"
+    redis_url: SecretStr | None = None  # may hold a password
+    redis_key_prefix: str = "roomkey"
+    # Comma-separated addresses or networks whose X-Forwarded-For is believed.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Comma-separated origins allowed to call the API with credentials from a browser.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    docs_enabled: bool | None = None
 
     @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod
     def _seconds_or_iso_duration(cls, value: object) -> object:
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _explicit_origins(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            # Credentials (the cookie) go with every request: a wildcard would hand them to
+            # any site. Name each origin.
+            raise ValueError("ROOMKEY_CORS_ORIGINS must list origins explicitly, not '*'")
+        return value
+
+    @field_validator("login_limit_per_account", "login_limit_per_ip", "register_limit_per_ip",
+                     "refresh_limit_per_ip")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate limit such as '10/15 minutes'") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value() if value else ""
+        if url and not url.startswith(("redis://", "rediss://")):
+            raise ValueError("ROOMKEY_REDIS_URL must start with redis:// or rediss://")
+        return value if url else None
 
     @model_validator(mode="after")
     def _check_consistency(self) -> "Settings":
@@ -71,6 +131,24 @@ class Settings(BaseSettings):
     @property
     def seeds_demo_rooms(self) -> bool:
         return (not self.is_production) if self.demo_rooms is None else self.demo_rooms
+
+    @property
+    def serves_docs(self) -> bool:
+        """/docs and /openapi.json: on in development, off in production unless asked for."""
+        return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def redis_url_value(self) -> str | None:
+        return self.redis_url.get_secret_value() if self.redis_url else None
+
+    @property
+    def throttle_rates(self) -> dict[ThrottleScope, str]:
+        return {
+            ThrottleScope.LOGIN_PER_ACCOUNT: self.login_limit_per_account,
+            ThrottleScope.LOGIN_PER_IP: self.login_limit_per_ip,
+            ThrottleScope.REGISTER_PER_IP: self.register_limit_per_ip,
+            ThrottleScope.REFRESH_PER_IP: self.refresh_limit_per_ip,
+        }
 
     @property
     def uses_memory(self) -> bool:

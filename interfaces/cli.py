@@ -1,7 +1,7 @@
 """The `roomkey` command line: serve, migrate, create-admin."""
 
 import asyncio
-import logging
+import logging.config
 import sys
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from infrastructure.persistence.database import run_migrations
 from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
 from interfaces.http.app import build_container
+from interfaces.logging_config import logging_config
 
 cli = typer.Typer(help="Roomkey: authentication and bookings over HTTP.", no_args_is_help=True,
                   add_completion=False)
@@ -42,7 +43,7 @@ def serve(
                     err=True, fg="red")
         raise typer.Exit(2)
     uvicorn.run("interfaces.http.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", proxy_headers=False)
+                workers=workers, log_config=logging_config(), proxy_headers=False)
 
 
 @cli.command()
@@ -95,5 +96,5 @@ async def _create_admin(settings: Settings, email: str, password: str) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.config.dictConfig(logging_config())
     cli()

@@ -8,14 +8,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 import pytest
 from sqlalchemy import TextClause, delete, make_url, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from application.ports import UnitOfWork
+from application.ports import Clock, UnitOfWork
 from infrastructure.persistence.database import async_url, create_engine_for, ping, run_migrations
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.persistence.sql import SqlUnitOfWork
@@ -25,7 +25,13 @@ from infrastructure.persistence.tables import metadata
 POSTGRES_URL_VARIABLE = "ROOMKEY_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "ROOMKEY_TEST_REQUIRE_POSTGRES"
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, clock: Clock | None = None) -> UnitOfWork:
+        """A fresh unit of work; `clock` stamps its audit events (the system clock if None)."""
+        ...
+
+
 T = TypeVar("T")
 
 
@@ -166,7 +172,7 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
         store = MemoryStore()
         # cast: memory.py types its repositories concretely, which the Protocol's mutable
         # attributes do not accept.
-        yield lambda: cast(UnitOfWork, MemoryUnitOfWork(store))
+        yield lambda clock=None: cast(UnitOfWork, MemoryUnitOfWork(store, clock))
         return
     url = request.getfixturevalue(f"{request.param}_url")
     engine = create_engine_for(url)
@@ -174,7 +180,7 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
     # As the container wires it: SQLite files get the loop-side reader.
     reader = sqlite_reader_for(url)
     try:
-        yield lambda: SqlUnitOfWork(sessions, reader=reader)
+        yield lambda clock=None: SqlUnitOfWork(sessions, clock, reader=reader)
     finally:
         await engine.dispose()
         if reader is not None:

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from application.ports import PasswordHasher
 from domain.users import PasswordHash
 
 FIXED_NOW = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
@@ -32,7 +33,8 @@ class FakePasswordHasher:
     bcrypt hash does under the real adapter.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_password_bytes: int | None = None) -> None:
+        self.max_password_bytes = max_password_bytes
         self.hash_calls = 0
         self.verify_calls = 0
         self._dummy = self._make("fake", secrets.token_hex(16))
@@ -67,3 +69,31 @@ class FakePasswordHasher:
 
 def _digest(salt: str, password: str) -> str:
     return hashlib.sha256(f"{salt}:{password}".encode()).hexdigest()
+
+
+class CountingPasswordHasher:
+    """Wraps a real hasher and counts its calls, for API tests of the one-verification rule."""
+
+    def __init__(self, inner: PasswordHasher) -> None:
+        self._inner = inner
+        self.hash_calls = 0
+        self.verify_calls = 0
+
+    @property
+    def dummy_hash(self) -> PasswordHash:
+        return self._inner.dummy_hash
+
+    @property
+    def max_password_bytes(self) -> int | None:
+        return self._inner.max_password_bytes
+
+    async def hash(self, password: str) -> PasswordHash:
+        self.hash_calls += 1
+        return await self._inner.hash(password)
+
+    async def verify(self, password: str, password_hash: PasswordHash) -> bool:
+        self.verify_calls += 1
+        return await self._inner.verify(password, password_hash)
+
+    def needs_rehash(self, password_hash: PasswordHash) -> bool:
+        return self._inner.needs_rehash(password_hash)

@@ -10,7 +10,10 @@ from typing import Self
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AuditEvent,
+    AuditLog,
     BookingRepository,
+    Clock,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
@@ -19,6 +22,8 @@ from application.ports import (
 from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
+from infrastructure.clock import SystemClock
+from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
 
 
 @dataclass
@@ -30,6 +35,7 @@ class MemoryStore:
     bookings: dict[uuid.UUID, Booking] = field(default_factory=dict)
     sessions: dict[uuid.UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
+    audit_events: list[AuditEvent] = field(default_factory=list)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -39,6 +45,7 @@ class MemoryStore:
             bookings=copy.deepcopy(self.bookings),
             sessions=copy.deepcopy(self.sessions),
             refresh_tokens=dict(self.refresh_tokens),
+            audit_events=list(self.audit_events),  # events are immutable: a shallow copy will do
         )
 
 
@@ -183,10 +190,13 @@ class MemoryUnitOfWork:
     bookings: BookingRepository
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
+    audit_log: AuditLog
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, clock: Clock | None = None) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
         self._work: MemoryStore | None = None
+        self._audit: MemoryAuditLog | None = None
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
@@ -210,6 +220,9 @@ class MemoryUnitOfWork:
         self._store.bookings = self._work.bookings
         self._store.sessions = self._work.sessions
         self._store.refresh_tokens = self._work.refresh_tokens
+        self._store.audit_events = self._work.audit_events
+        if self._audit is not None:
+            log_committed(self._audit.recorded)
         self._begin()
 
     def _begin(self) -> None:
@@ -219,6 +232,7 @@ class MemoryUnitOfWork:
         self.bookings = MemoryBookingRepository(self._work)
         self.sessions = MemorySessionRepository(self._work)
         self.refresh_tokens = MemoryRefreshTokenRepository(self._work)
+        self.audit_log = self._audit = MemoryAuditLog(self._work.audit_events, self._clock)
 
 
 async def memory_ping() -> bool:

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AuditLog,
     BookingRepository,
+    Clock,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
@@ -32,6 +34,8 @@ from application.ports import (
 from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
+from infrastructure.clock import SystemClock
+from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
 from infrastructure.persistence.sqlite_reader import SqliteReader
 from infrastructure.persistence.tables import (
@@ -352,14 +356,18 @@ class SqlUnitOfWork:
     bookings: BookingRepository
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
+    audit_log: AuditLog
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None = None
+        self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None,
+        reader: SqliteReader | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._clock = clock or SystemClock()
         self._reader = reader
         self._dialect: str = session_factory.kw["bind"].dialect.name
         self._statements: _Statements | None = None
+        self._audit: SqlAuditLog | None = None
 
     async def __aenter__(self) -> Self:
         if self._statements is not None:
@@ -372,6 +380,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookingRepository(statements, self._dialect)
         self.sessions = SqlSessionRepository(statements, self._dialect)
         self.refresh_tokens = SqlRefreshTokenRepository(statements, self._dialect)
+        self.audit_log = self._audit = SqlAuditLog(statements, self._clock)
         return self
 
     async def __aexit__(
@@ -401,3 +410,6 @@ class SqlUnitOfWork:
             return  # nothing was written
         with storage_errors():
             await self._statements.session.commit()
+        if self._audit is not None:
+            log_committed(self._audit.recorded)
+            self._audit.recorded.clear()

@@ -115,3 +115,21 @@ refresh_tokens = Table(
     Column("used_at", UtcDateTime, nullable=True),
     Index("ix_refresh_tokens_session_id", "session_id"),
 )
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("type", String(32), nullable=False),
+    # No foreign keys: the trail must outlive the accounts it mentions.
+    Column("user_id", Uuid, nullable=True),
+    Column("actor_id", Uuid, nullable=True),
+    Column("client_ip", String(45), nullable=True),
+    Column("user_agent", String(256), nullable=True),
+    Column("request_id", String(64), nullable=True),
+    Column("detail", String(200), nullable=False),
+    # Keyset pagination, newest first, over everything and over one user's events.
+    Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),
+    Index("ix_audit_events_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
+)

@@ -5,10 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from infrastructure.container import Container
 from infrastructure.settings import Settings
 from interfaces.http import (
+    routes_audit,
     routes_auth,
     routes_bookings,
     routes_health,
@@ -16,10 +19,25 @@ from interfaces.http import (
     routes_sessions,
     routes_users,
 )
+from interfaces.http.body_limit import BodySizeLimitMiddleware
+from interfaces.http.client_context import networks
 from interfaces.http.errors import install_error_handlers
 from interfaces.http.request_id import RequestIdMiddleware
+from interfaces.http.security_headers import SecurityHeadersMiddleware
 
 logger = logging.getLogger("roomkey")
+
+
+class RoomkeyApp(FastAPI):
+    """FastAPI with three layers outside even its 500 handler, so that every response, a 500
+    too, carries the request id and the security headers, and no oversized body gets in."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.container.settings()
+        app = super().build_middleware_stack()
+        app = BodySizeLimitMiddleware(app, max_bytes=settings.max_body_bytes)
+        app = SecurityHeadersMiddleware(app, hsts=settings.secure_cookies)
+        return RequestIdMiddleware(app)
 
 
 def build_container(settings: Settings | None = None) -> Container:
@@ -30,13 +48,23 @@ def create_app(container: Container | None = None) -> FastAPI:
     """Build the app. Tests pass a container whose providers they have overridden."""
     container = container or build_container()
     container.secret_key()  # fail fast on a missing production key, before serving anything
-    app = FastAPI(title="Roomkey", version="0.1.0", lifespan=_lifespan,
-                  description="Authentication and authorization for a booking service.")
+    settings = container.settings()
+    docs = settings.serves_docs
+    app = RoomkeyApp(title="Roomkey", version="0.1.0", lifespan=_lifespan,
+                     description="Authentication and authorization for a booking service.",
+                     docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                     openapi_url="/openapi.json" if docs else None)
     app.state.container = container
-    app.add_middleware(RequestIdMiddleware)
+    app.state.trusted_proxies = networks(settings.trusted_proxies)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_credentials=True, allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-Request-ID",
+                                          "X-CSRF-Token"],
+                           expose_headers=["X-Request-ID", "Retry-After"])
     install_error_handlers(app)
     for module in (routes_auth, routes_sessions, routes_users, routes_rooms, routes_bookings,
-                   routes_health):
+                   routes_audit, routes_health):
         app.include_router(module.router)
     return app
 
@@ -48,6 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await container.rate_limiter().aclose()
         if container.backend() == "sql":
             await container.engine().dispose()
             reader = container.sqlite_reader()

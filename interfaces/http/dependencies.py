@@ -3,12 +3,15 @@
 from email.message import Message
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from application.authenticate_user import Authentication
+from application.ports import ThrottleScope
+from application.throttle_client import ThrottleClient
 from domain.users import User
 from infrastructure.container import Container
+from interfaces.http.client_context import Context
 from interfaces.http.cookies import ACCESS_COOKIE, session_cookie
 
 # auto_error=False: a missing or odd Authorization header must end as our 401, never FastAPI's.
@@ -52,11 +55,6 @@ def _is_json(content_type: str) -> bool:
 JSON_ONLY = [Depends(require_json)]
 
 
-async def no_store(response: Response) -> None:
-    """Answers that carry tokens or account data must not be kept by any cache."""
-    response.headers["Cache-Control"] = "no-store"
-
-
 async def presented_token(
     request: Request, bearer: Annotated[str | None, Depends(_bearer)]
 ) -> str | None:
@@ -81,3 +79,16 @@ async def current_user(
 CurrentAuthentication = Annotated[Authentication, Depends(current_authentication)]
 CurrentUser = Annotated[User, Depends(current_user)]
 Token = Annotated[str | None, Depends(presented_token)]
+
+
+def throttled(scope: ThrottleScope) -> Any:
+    """`Depends` that counts the request against the client's per-IP limit for `scope`; over it,
+    the route never runs and the answer is 429 with Retry-After. Use it in `dependencies=[...]`.
+    """
+
+    async def check(
+        context: Context, throttle_client: Annotated[ThrottleClient, use_case("throttle_client")]
+    ) -> None:
+        await throttle_client.execute(scope=scope, context=context)
+
+    return Depends(check)

@@ -14,6 +14,7 @@ from application.errors import (
     NotAuthenticated,
     NotFound,
     StorageUnavailable,
+    TooManyAttempts,
 )
 from domain.errors import (
     BookingInPast,
@@ -43,6 +44,7 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     EmailAlreadyRegistered: status.HTTP_409_CONFLICT,
     RoomUnavailable: status.HTTP_409_CONFLICT,
     StorageUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    TooManyAttempts: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 # RFC 6750 §3: a 401 names the scheme the client should use.
@@ -67,8 +69,11 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     code = _lookup(ERROR_STATUS, exc, status.HTTP_400_BAD_REQUEST)
     if code == status.HTTP_503_SERVICE_UNAVAILABLE:
         logger.error("storage unavailable: %r", exc.__cause__)
-    return JSONResponse({"detail": exc.detail}, status_code=code,
-                        headers=_lookup(ERROR_HEADERS, exc, {}))
+    fixed_headers: dict[str, str] = _lookup(ERROR_HEADERS, exc, {})
+    headers = {**fixed_headers}
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse({"detail": exc.detail}, status_code=code, headers=headers)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

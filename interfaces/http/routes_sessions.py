@@ -3,25 +3,24 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from application.change_password import ChangePassword
 from application.list_sessions import ListSessions
 from application.logout_everywhere import LogoutEverywhere
 from application.revoke_session import RevokeSession
+from interfaces.http.client_context import Context
 from interfaces.http.cookies import clear_session_cookies
 from interfaces.http.dependencies import (
     JSON_ONLY,
     CurrentAuthentication,
     CurrentUser,
     container,
-    no_store,
     use_case,
 )
 from interfaces.http.schemas import PasswordChangeIn, SessionOut, StatusOut
 
-router = APIRouter(prefix="/auth", tags=["sessions"],
-                   dependencies=[*JSON_ONLY, Depends(no_store)])
+router = APIRouter(prefix="/auth", tags=["sessions"], dependencies=JSON_ONLY)
 
 
 @router.get("/sessions", description=ListSessions.__doc__)
@@ -54,10 +53,10 @@ async def logout_all(
 
 @router.post("/change-password", description=ChangePassword.__doc__)
 async def change_password(
-    body: PasswordChangeIn, auth: CurrentAuthentication,
+    body: PasswordChangeIn, auth: CurrentAuthentication, context: Context,
     change_password: Annotated[ChangePassword, use_case("change_password")],
 ) -> StatusOut:
     await change_password.execute(actor=auth.user, session_id=auth.session_id,
                                   current_password=body.current_password,
-                                  new_password=body.new_password)
+                                  new_password=body.new_password, context=context)
     return StatusOut(status="password changed")

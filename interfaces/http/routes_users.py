@@ -3,17 +3,18 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from application.list_users import ListUsers
 from application.update_user_access import UpdateUserAccess
-from interfaces.http.dependencies import JSON_ONLY, CurrentUser, no_store, use_case
+from interfaces.http.client_context import Context
+from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
 from interfaces.http.schemas import UserAccessIn, UserOut
 
 router = APIRouter(tags=["users"])
 
 
-@router.get("/users/me", dependencies=[Depends(no_store)])
+@router.get("/users/me")
 async def me(user: CurrentUser) -> UserOut:
     return UserOut.of(user)
 
@@ -28,9 +29,10 @@ async def list_users(
 @router.patch("/admin/users/{user_id}", dependencies=JSON_ONLY,
               description=UpdateUserAccess.__doc__)
 async def update_user_access(
-    user_id: uuid.UUID, body: UserAccessIn, actor: CurrentUser,
+    user_id: uuid.UUID, body: UserAccessIn, actor: CurrentUser, context: Context,
     update_user_access: Annotated[UpdateUserAccess, use_case("update_user_access")],
 ) -> UserOut:
     user = await update_user_access.execute(actor=actor, user_id=user_id,
-                                            is_active=body.is_active, role=body.role)
+                                            is_active=body.is_active, role=body.role,
+                                            context=context)
     return UserOut.of(user)

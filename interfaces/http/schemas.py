@@ -1,11 +1,15 @@
 """Request and response bodies: one schema per wire shape."""
 
+import base64
+import binascii
 import uuid
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from application.list_audit_events import AuditPage
+from application.ports import AuditCursor, AuditEvent
 from application.session_tokens import SessionTokens
 from domain.bookings import Booking, Room
 from domain.sessions import Session
@@ -145,3 +149,51 @@ class UserAccessIn(Request):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class AuditEventOut(BaseModel):
+    id: uuid.UUID
+    type: str
+    occurred_at: datetime
+    user_id: uuid.UUID | None
+    actor_id: uuid.UUID | None
+    client_ip: str | None
+    user_agent: str | None
+    request_id: str | None
+    detail: str
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> "AuditEventOut":
+        return cls(id=event.id, type=event.type.value, occurred_at=event.occurred_at,
+                   user_id=event.user_id, actor_id=event.actor_id,
+                   client_ip=event.context.client_ip, user_agent=event.context.user_agent,
+                   request_id=event.context.request_id, detail=event.detail)
+
+
+class AuditPageOut(BaseModel):
+    events: list[AuditEventOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page")
+
+    @classmethod
+    def of(cls, page: AuditPage) -> "AuditPageOut":
+        cursor = page.next_cursor
+        return cls(events=[AuditEventOut.of(event) for event in page.events],
+                   next_cursor=None if cursor is None else encode_cursor(cursor))
+
+
+def encode_cursor(cursor: AuditCursor) -> str:
+    raw = f"{cursor.occurred_at.isoformat()}|{cursor.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(value: str) -> AuditCursor:
+    """Raise ValueError for anything encode_cursor did not make."""
+    try:
+        occurred_at, _, event_id = base64.urlsafe_b64decode(value).decode().partition("|")
+        cursor = AuditCursor(occurred_at=datetime.fromisoformat(occurred_at),
+                             id=uuid.UUID(event_id))
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("not a cursor") from error
+    if cursor.occurred_at.tzinfo is None:
+        raise ValueError("not a cursor")
+    return cursor

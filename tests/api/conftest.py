@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from infrastructure.container import Container
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.memory import MemoryStore
 from infrastructure.settings import Settings
@@ -14,7 +15,7 @@ from tests.fakes import FakeClock
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 ADMIN_EMAIL = "admin@roomkey.test"
-ADMIN_PASSWORD = "admin-password-1"
+ADMIN_PASSWORD = "keeper-of-the-keys-1"
 PASSWORD = "correct horse battery"
 
 
@@ -22,6 +23,7 @@ PASSWORD = "correct horse battery"
 class Api:
     client: httpx.AsyncClient
     clock: FakeClock
+    container: Container
 
     async def register(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.client.post("/auth/register", json={"email": email, "password": password})
@@ -126,7 +128,7 @@ class _Apps:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                    base_url="https://testserver")
         self._exits += [client.aclose, lambda: lifespan.__aexit__(None, None, None)]
-        return Api(client=client, clock=clock)
+        return Api(client=client, clock=clock, container=container)
 
     async def __aenter__(self) -> "_Apps":
         return self

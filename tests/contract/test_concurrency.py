@@ -12,6 +12,7 @@ from application.register_user import RegisterUser
 from application.session_tokens import SessionTokens
 from domain.bookings import Booking
 from domain.errors import RoomUnavailable
+from domain.passwords import PasswordPolicy
 from domain.users import User
 from infrastructure.tokens import PyJwtTokenCodec
 from tests.contract.test_repositories import make_room, make_user, store
@@ -49,7 +50,7 @@ async def test_concurrent_registrations_of_one_email_let_exactly_one_win(
 ) -> None:
     hasher, clock = FakePasswordHasher(), FakeClock()
     outcomes = await asyncio.gather(
-        *(RegisterUser(uow_factory(), hasher, clock).execute(
+        *(RegisterUser(uow_factory(), hasher, clock, PasswordPolicy()).execute(
             email="grace@example.com", password="correct horse battery")
           for _ in range(ATTEMPTS)),
         return_exceptions=True,

@@ -18,7 +18,7 @@ from application.list_users import ListUsers
 from application.login_user import LoginUser
 from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
-from application.ports import TokenCodec
+from application.ports import ThrottleScope, TokenCodec
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.revoke_session import RevokeSession
@@ -26,14 +26,19 @@ from application.seed_demo_rooms import SeedDemoRooms
 from application.session_tokens import SessionTokens
 from application.update_user_access import UpdateUserAccess
 from domain.bookings import Room
+from domain.passwords import PasswordPolicy
 from domain.users import PasswordHash, User
+from infrastructure.common_passwords import common_passwords
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.rate_limiter import ResilientRateLimiter
+from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
 from tests.fakes import FakeClock, FakePasswordHasher
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "admin password 1"
+ADMIN_PASSWORD = "keeper of the keys 1"
+ATTEMPTS_ALLOWED = 3
 TOKEN_SECRET = "unit-test-secret-" + "x" * 32
 
 
@@ -79,15 +84,30 @@ def tokens(clock: FakeClock) -> TokenCodec:
 
 
 @pytest.fixture
-def register_user(store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock) -> RegisterUser:
-    return RegisterUser(MemoryUnitOfWork(store), hasher, clock)
+def policy() -> PasswordPolicy:
+    return PasswordPolicy(common_passwords=common_passwords())
+
+
+@pytest.fixture
+def throttle() -> LimitsThrottle:
+    """The in-process adapter: as fast and predictable as a fake, and the real rules."""
+    rates = {scope: f"{ATTEMPTS_ALLOWED}/15 minutes" for scope in ThrottleScope}
+    return LimitsThrottle(rates, ResilientRateLimiter())
+
+
+@pytest.fixture
+def register_user(
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
+) -> RegisterUser:
+    return RegisterUser(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
 def login_user(
-    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock
+    store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
+    clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock)
+    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
 
 
 @pytest.fixture
@@ -102,7 +122,7 @@ def refresh_session(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) ->
 
 @pytest.fixture
 def logout_user(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> LogoutUser:
-    return LogoutUser(MemoryUnitOfWork(store), tokens, clock)
+    return LogoutUser(MemoryUnitOfWork(store, clock), tokens, clock)
 
 
 @pytest.fixture
@@ -122,14 +142,16 @@ def revoke_session(store: MemoryStore, clock: FakeClock) -> RevokeSession:
 
 @pytest.fixture
 def change_password(
-    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
 ) -> ChangePassword:
-    return ChangePassword(MemoryUnitOfWork(store), hasher, clock)
+    return ChangePassword(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
-def ensure_admin(store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock) -> EnsureAdmin:
-    return EnsureAdmin(MemoryUnitOfWork(store), hasher, clock)
+def ensure_admin(
+    store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
+) -> EnsureAdmin:
+    return EnsureAdmin(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
@@ -139,7 +161,7 @@ def list_users(store: MemoryStore) -> ListUsers:
 
 @pytest.fixture
 def update_user_access(store: MemoryStore, clock: FakeClock) -> UpdateUserAccess:
-    return UpdateUserAccess(MemoryUnitOfWork(store), clock)
+    return UpdateUserAccess(MemoryUnitOfWork(store, clock), clock)
 
 
 @pytest.fixture

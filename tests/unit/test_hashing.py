@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from domain.users import PasswordHash
-from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.hashing import BCRYPT_MAX_BYTES, PasslibPasswordHasher
 
 CHEAP = {"argon2_memory_cost": 8, "argon2_time_cost": 1}
 CHEAP_PREFIX = "$argon2id$v=19$m=8,t=1,p=1$"
@@ -199,3 +199,13 @@ async def test_concurrent_hashes_beyond_the_limit_wait_their_turn() -> None:
 def test_a_concurrency_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="max_concurrency"):
         PasslibPasswordHasher(**CHEAP, max_concurrency=0)
+
+
+def test_argon2id_has_no_password_byte_limit_and_bcrypt_would() -> None:
+    argon2_first = cheap_hasher()
+    bcrypt_first = cheap_hasher()
+    # No setting makes bcrypt the active scheme; the capability must follow if one ever does.
+    bcrypt_first._context.update(default="bcrypt")
+
+    assert argon2_first.max_password_bytes is None
+    assert bcrypt_first.max_password_bytes == BCRYPT_MAX_BYTES == 72

@@ -16,6 +16,7 @@ from application.update_user_access import UpdateUserAccess
 from domain.sessions import refresh_token_digest
 from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, YieldingPasswordHasher
 
@@ -191,11 +192,12 @@ async def test_nfc_and_nfd_spellings_of_a_password_both_log_in(
 
 
 async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
-    store: MemoryStore, tokens: TokenCodec, clock: FakeClock, alice: User, admin: User
+    store: MemoryStore, tokens: TokenCodec, clock: FakeClock, alice: User, admin: User,
+    throttle: LimitsThrottle,
 ) -> None:
     hasher = YieldingPasswordHasher()
     store.users[alice.id].password_hash = hasher.legacy_hash(PASSWORD)
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock)
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle, clock)
     update_user_access = UpdateUserAccess(MemoryUnitOfWork(store), clock)
 
     await asyncio.gather(

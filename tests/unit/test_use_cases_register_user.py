@@ -7,6 +7,7 @@ import pytest
 from application.errors import EmailAlreadyRegistered
 from application.register_user import RegisterUser
 from domain.errors import InvalidEmail, InvalidPassword
+from domain.passwords import PasswordPolicy
 from domain.users import Email, Role
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
@@ -86,13 +87,36 @@ async def test_register_rejects_a_password_against_policy_and_stores_nothing(
 
 
 async def test_concurrent_registrations_of_one_email_store_one_user(
-    store: MemoryStore, clock: FakeClock
+    store: MemoryStore, clock: FakeClock, policy: PasswordPolicy
 ) -> None:
     hasher = YieldingPasswordHasher()
-    attempts = [RegisterUser(MemoryUnitOfWork(store), hasher, clock).execute(
+    attempts = [RegisterUser(MemoryUnitOfWork(store), hasher, clock, policy).execute(
         email="alice@example.com", password=PASSWORD) for _ in range(3)]
 
     results = await asyncio.gather(*attempts, return_exceptions=True)
 
     assert sum(isinstance(r, EmailAlreadyRegistered) for r in results) == 2
     assert len(store.users) == 1
+
+
+async def test_register_refuses_a_password_longer_than_the_hashers_byte_limit(
+    store: MemoryStore, clock: FakeClock, policy: PasswordPolicy
+) -> None:
+    bcrypt_like = FakePasswordHasher(max_password_bytes=72)
+    register_user = RegisterUser(MemoryUnitOfWork(store), bcrypt_like, clock, policy)
+
+    with pytest.raises(InvalidPassword, match="72 bytes"):
+        await register_user.execute(email="alice@example.com", password="ü" * 40)
+
+    assert store.users == {}
+    assert bcrypt_like.hash_calls == 0
+
+
+@pytest.mark.parametrize("password", ["Password1", "alice-is-here"])
+async def test_register_refuses_a_common_password_or_the_email_name(
+    register_user: RegisterUser, store: MemoryStore, password: str
+) -> None:
+    with pytest.raises(InvalidPassword):
+        await register_user.execute(email="alice@example.com", password=password)
+
+    assert store.users == {}

@@ -8,6 +8,7 @@ from application.ensure_admin import EnsureAdmin, EnsureAdminResult
 from application.list_users import ListUsers
 from application.login_user import LoginUser
 from domain.errors import InvalidEmail, InvalidPassword, PermissionDenied
+from domain.passwords import PasswordPolicy
 from domain.users import Email, Role, User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
@@ -93,11 +94,11 @@ async def test_ensure_admin_rejects_a_short_password(
 
 
 async def test_ensure_admin_run_twice_at_once_creates_one_admin_and_raises_nothing(
-    store: MemoryStore, clock: FakeClock
+    store: MemoryStore, clock: FakeClock, policy: PasswordPolicy
 ) -> None:
     hasher = YieldingPasswordHasher()
-    first = EnsureAdmin(MemoryUnitOfWork(store), hasher, clock)
-    second = EnsureAdmin(MemoryUnitOfWork(store), hasher, clock)
+    first = EnsureAdmin(MemoryUnitOfWork(store), hasher, clock, policy)
+    second = EnsureAdmin(MemoryUnitOfWork(store), hasher, clock, policy)
 
     results = await asyncio.gather(
         first.execute(email=ADMIN_EMAIL, password=ADMIN_PASSWORD),
