@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from application.ports import PasswordHasher
+from application.ports import PasswordHasher, ThrottleScope
 from domain.users import PasswordHash
 
 FIXED_NOW = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
@@ -97,3 +97,13 @@ class CountingPasswordHasher:
 
     def needs_rehash(self, password_hash: PasswordHash) -> bool:
         return self._inner.needs_rehash(password_hash)
+
+
+class UnlimitedThrottle:
+    """A Throttle that never refuses, for tests about something other than throttling."""
+
+    async def hit(self, scope: ThrottleScope, key: str) -> int | None:
+        return None
+
+    async def reset(self, scope: ThrottleScope, key: str) -> None:
+        return None

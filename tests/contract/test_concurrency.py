@@ -18,7 +18,7 @@ from infrastructure.tokens import PyJwtTokenCodec
 from tests.contract.test_repositories import make_room, make_user, store
 from tests.contract.test_session_repositories import make_record, make_session
 from tests.databases import UnitOfWorkFactory
-from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
+from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher, UnlimitedThrottle
 
 ATTEMPTS = 20
 REFRESHES = 10
@@ -107,14 +107,14 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
 ) -> None:
     hasher, clock = FakePasswordHasher(), FakeClock()
     tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
-    await RegisterUser(uow_factory(), hasher, clock).execute(email="ada@example.com",
-                                                             password=PASSWORD)
-    login = await LoginUser(uow_factory(), hasher, tokens, clock).execute(
+    await RegisterUser(uow_factory(clock), hasher, clock, PasswordPolicy()).execute(
+        email="ada@example.com", password=PASSWORD)
+    login = await LoginUser(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock).execute(
         email="ada@example.com", password=PASSWORD)
     refresh_token = login.tokens.refresh_token.value
 
     outcomes = await asyncio.gather(
-        *(RefreshSession(uow_factory(), tokens, clock).execute(refresh_token=refresh_token)
+        *(RefreshSession(uow_factory(clock), tokens, clock).execute(refresh_token=refresh_token)
           for _ in range(REFRESHES)),
         return_exceptions=True,
     )

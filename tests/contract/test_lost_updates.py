@@ -10,16 +10,17 @@ import pytest
 
 from application.change_password import ChangePassword
 from application.errors import NotAuthenticated
-from application.login_user import LoginUser
+from application.login_user import LoginResult, LoginUser
 from application.logout_user import LogoutUser
 from application.ports import UnitOfWork
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.update_user_access import UpdateUserAccess
+from domain.passwords import PasswordPolicy
 from domain.users import Role, User
 from infrastructure.tokens import JoseTokenCodec
 from tests.databases import UnitOfWorkFactory
-from tests.fakes import FakeClock, FakePasswordHasher
+from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a new and longer passphrase"
@@ -98,14 +99,19 @@ class World:
         self.tokens = JoseTokenCodec(secret_key="lost-update-secret-" + "x" * 32, clock=self.clock)
 
     async def user(self, email: str, role: Role = Role.USER) -> User:
-        user = await RegisterUser(self.uow_factory(), self.hasher, self.clock).execute(
-            email=email, password=PASSWORD)
+        user = await RegisterUser(self.uow_factory(self.clock), self.hasher, self.clock,
+                                  PasswordPolicy()).execute(email=email, password=PASSWORD)
         if role is not Role.USER:
             async with self.uow_factory() as uow:
                 user.role = role
                 await uow.users.update(user)
                 await uow.commit()
         return user
+
+    async def log_in(self, email: str) -> LoginResult:
+        return await LoginUser(self.uow_factory(self.clock), self.hasher, self.tokens,
+                               UnlimitedThrottle(), self.clock).execute(email=email,
+                                                                        password=PASSWORD)
 
     async def stored_user(self, user: User) -> User:
         async with self.uow_factory() as uow:
@@ -126,8 +132,7 @@ async def world(
 
 async def test_a_logout_during_a_refresh_stays_a_logout(world: World) -> None:
     await world.user("ada@example.com")
-    login = await LoginUser(world.uow_factory(), world.hasher, world.tokens, world.clock
-                            ).execute(email="ada@example.com", password=PASSWORD)
+    login = await world.log_in("ada@example.com")
     tokens = login.tokens
 
     async def logout() -> None:
@@ -149,11 +154,11 @@ async def test_a_logout_during_a_refresh_stays_a_logout(world: World) -> None:
 async def test_a_password_changed_during_an_access_update_stays_changed(world: World) -> None:
     admin = await world.user("root@example.com", Role.ADMIN)
     ada = await world.user("ada@example.com")
-    login = await LoginUser(world.uow_factory(), world.hasher, world.tokens, world.clock
-                            ).execute(email="ada@example.com", password=PASSWORD)
+    login = await world.log_in("ada@example.com")
 
     async def change_password() -> None:
-        await ChangePassword(world.uow_factory(), world.hasher, world.clock).execute(
+        await ChangePassword(world.uow_factory(world.clock), world.hasher, world.clock,
+                             PasswordPolicy()).execute(
             actor=await world.stored_user(ada), session_id=login.tokens.session.id,
             current_password=PASSWORD, new_password=NEW_PASSWORD)
 

@@ -117,7 +117,7 @@ def authenticate_user(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) 
 
 @pytest.fixture
 def refresh_session(store: MemoryStore, tokens: TokenCodec, clock: FakeClock) -> RefreshSession:
-    return RefreshSession(MemoryUnitOfWork(store), tokens, clock)
+    return RefreshSession(MemoryUnitOfWork(store, clock), tokens, clock)
 
 
 @pytest.fixture

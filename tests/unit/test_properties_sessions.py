@@ -15,9 +15,10 @@ from application.login_user import LoginUser
 from application.logout_user import LogoutUser
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
+from domain.passwords import PasswordPolicy
 from domain.sessions import refresh_token_digest
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
-from tests.fakes import FakeClock, FakePasswordHasher
+from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.unit.conftest import PASSWORD, make_token_codec
 
 EMAIL = "alice@example.com"
@@ -82,9 +83,10 @@ class World:
     def __init__(self) -> None:
         self.store, self.clock = MemoryStore(), FakeClock()
         hasher, tokens = FakePasswordHasher(), make_token_codec(self.clock)
-        self.register = RegisterUser(MemoryUnitOfWork(self.store), hasher, self.clock)
-        self.login = LoginUser(MemoryUnitOfWork(self.store), hasher, tokens, self.clock,
-                               session_lifetime=SESSION_LIFETIME)
+        self.register = RegisterUser(MemoryUnitOfWork(self.store, self.clock), hasher,
+                                     self.clock, PasswordPolicy())
+        self.login = LoginUser(MemoryUnitOfWork(self.store, self.clock), hasher, tokens,
+                               UnlimitedThrottle(), self.clock, session_lifetime=SESSION_LIFETIME)
         self.refresh = RefreshSession(MemoryUnitOfWork(self.store), tokens, self.clock)
         self.logout = LogoutUser(MemoryUnitOfWork(self.store), tokens, self.clock)
         self.authenticate = AuthenticateUser(MemoryUnitOfWork(self.store), tokens, self.clock)

@@ -12,6 +12,7 @@ from application.logout_user import LogoutUser
 from application.ports import TokenCodec
 from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, LogIn
 
@@ -152,10 +153,10 @@ async def test_token_of_a_revoked_session_is_not_authenticated_at_once(
 
 async def test_token_outliving_its_session_is_not_authenticated(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock,
-    authenticate_user: AuthenticateUser, alice: User,
+    throttle: LimitsThrottle, authenticate_user: AuthenticateUser, alice: User,
 ) -> None:
     # The session ends before the 15-minute access token does: the session decides.
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock,
+    login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
                            session_lifetime=timedelta(minutes=10))
     access_token = (await login_user.execute(email="alice@example.com", password=PASSWORD)
                     ).tokens.access_token.value

@@ -237,9 +237,9 @@ async def test_login_stores_only_the_digest_of_the_refresh_token(
 
 async def test_login_honours_the_configured_session_lifetime(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock,
-    alice: User,
+    throttle: LimitsThrottle, alice: User,
 ) -> None:
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, clock,
+    login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
                            session_lifetime=timedelta(hours=8))
 
     result = await login_user.execute(email="alice@example.com", password=PASSWORD)

@@ -34,8 +34,10 @@ async def test_each_action_is_audited_with_the_client_and_request_id(api: Api) -
                           headers=AGENT)
     api.clock.advance(timedelta(seconds=1))
     token = (await api.login("alice@example.com")).json()["access_token"]
+    api.client.cookies.clear()  # a bearer client: no cookie, so no CSRF token either
     api.clock.advance(timedelta(seconds=1))
-    await api.client.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    logout = await api.client.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert logout.status_code == 200, logout.text
     api.clock.advance(timedelta(seconds=1))
     admin = await admin_login(api)
     await api.client.patch(f"/admin/users/{registered.json()['id']}", headers=admin,
@@ -100,14 +102,18 @@ async def test_no_password_hash_or_token_reaches_a_log_line_or_an_event(
     await api.register("alice@example.com")
     await api.login("alice@example.com", "a wrong password 9")
     token = (await api.login("alice@example.com")).json()["access_token"]
-    await api.client.post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    refresh_token, csrf_token = (api.client.cookies[name] for name in ("refresh_token",
+                                                                       "csrf_token"))
+    logout = await api.client.post("/auth/logout", headers=api.csrf())  # the cookie client's way
+    assert logout.status_code == 200, logout.text
     admin = await api.admin()
     trail = (await api.client.get("/admin/audit?limit=200", headers=admin)).text
     store = api.container.memory_store()
     hashes = [user.password_hash.value for user in store.users.values()]
     stored_events = repr(store.audit_events)
 
-    secrets = [PASSWORD, "a wrong password 9", ADMIN_PASSWORD, token,
+    assert '"type":"logout"' in caplog.text
+    secrets = [PASSWORD, "a wrong password 9", ADMIN_PASSWORD, token, refresh_token, csrf_token,
                admin["Authorization"].removeprefix("Bearer "), *hashes]
     for secret in secrets:
         assert secret not in caplog.text
