@@ -38,9 +38,10 @@ class LogoutUser:
                 record = await self._uow.refresh_tokens.get(refresh_token_digest(refresh_token))
                 session_id = None if record is None else record.session_id
             session = None if session_id is None else await self._uow.sessions.lock(session_id)
-            if session is None:
-                return
-            session.revoke(self._clock.now())
+            now = self._clock.now()
+            if session is None or not session.is_live(now):
+                return  # already over: nothing to revoke, and no logout to audit
+            session.revoke(now)
             await self._uow.sessions.update(session)
             await self._uow.audit_log.record(AuditEventType.LOGOUT, context=context,
                                              user_id=session.user_id)

@@ -61,11 +61,6 @@ async def test_logout_is_audited_with_the_user(
     assert [(e.user_id, e.context) for e in logouts] == [(alice.id, CLIENT)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: LogoutUser records LOGOUT whenever it finds the session, even one already revoked "
-    "(by an earlier logout, a refresh-token reuse or a deactivation) or expired: nothing is "
-    "revoked, yet the trail shows another logout. Fix: return early when "
-    "`not session.is_live(now)`, before revoke/update/record."))
 async def test_a_second_logout_of_one_session_is_not_audited_again(
     login_user: LoginUser, logout_user: LogoutUser, alice: User, store: MemoryStore
 ) -> None:
