@@ -1,36 +1,69 @@
 """SqliteReader: reads of a SQLite file run on the event loop, without a hop to a driver thread."""
 
-from collections.abc import Mapping, Sequence
+import sqlite3
+import threading
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import URL, Engine, Row, Select, create_engine, event, exc
+from sqlalchemy import URL, Engine, Select, create_engine, event, exc
 
 from infrastructure.persistence.database import async_url, is_sqlite_file, storage_errors
 
 # How long a read may wait for a lock before it gives way to the async path. In WAL mode readers
 # do not wait for writers; this bounds the rare wait (a checkpoint) that would stall the loop.
 _BUSY_TIMEOUT_SECONDS = 0.02
+# Prebuilt statements are few; a bound keeps a caller that passes fresh ones from growing the map.
+_MAX_PREPARED = 64
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A SELECT compiled once: its SQL text, how to bind its parameters and type its columns."""
+
+    sql: str
+    parameters: tuple[tuple[str, Any, Processor], ...]  # name, default value, bind processor
+    columns: tuple[Processor, ...]
+    row: Callable[..., Any]  # a named tuple of the selected columns, read like a Row
 
 
 class SqliteReader:
-    """Runs SELECTs through a synchronous pysqlite engine, in the calling (event loop) thread.
+    """Runs SELECTs on the calling (event loop) thread, with no driver thread in between.
 
     A read of the few indexed rows a request needs takes tens of microseconds: less than the
     round trip to aiosqlite's thread that it replaces, which is what bounds reads on SQLite.
+    Statements given with parameters (the prebuilt per-request ones) are compiled once and then
+    run on a plain sqlite3 connection, skipping SQLAlchemy's per-call execution machinery; their
+    rows are named tuples with the columns' Python types, as SQLAlchemy would give them.
     """
 
     def __init__(self, url: URL) -> None:
+        self._url = url.set(drivername="sqlite+pysqlite")
         self._engine: Engine = create_engine(
-            url.set(drivername="sqlite+pysqlite"),
+            self._url,
             # The pool hands a connection to one caller at a time, whatever its thread.
             connect_args={"timeout": _BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         event.listen(self._engine, "connect", _read_only)
+        self._prepared: dict[int, tuple[Select[Any], _Prepared]] = {}
+        self._connection: sqlite3.Connection | None = None
+        # Reads normally come from the loop's one thread; another thread takes the engine path.
+        self._lock = threading.Lock()
 
     def rows(
         self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
-    ) -> Sequence[Row[Any]] | None:
+    ) -> Sequence[Any] | None:
         """Every row, or None when the database is busy: then use the async path."""
+        if parameters is not None and self._lock.acquire(blocking=False):
+            try:
+                prepared = self._prepare(statement)
+                if prepared is not None:
+                    return self._run(prepared, parameters)
+            finally:
+                self._lock.release()
         with storage_errors():
             try:
                 with self._engine.connect() as connection:
@@ -40,7 +73,59 @@ class SqliteReader:
                 # Busy, or worse: the async path waits its turn in a thread, or reports it.
                 return None
 
+    def _run(self, prepared: _Prepared, parameters: Mapping[str, Any]) -> Sequence[Any] | None:
+        values = []
+        for name, default, process in prepared.parameters:
+            value = parameters.get(name, default)
+            values.append(value if process is None else process(value))
+        try:
+            fetched = self._connect().execute(prepared.sql, values).fetchall()
+        except sqlite3.OperationalError:
+            # Busy, or worse: the async path waits its turn in a thread, or reports it.
+            return None
+        columns, row = prepared.columns, prepared.row
+        return [row(*[value if process is None else process(value)
+                      for process, value in zip(columns, raw, strict=True)])
+                for raw in fetched]
+
+    def _prepare(self, statement: Select[Any]) -> _Prepared | None:
+        found = self._prepared.get(id(statement))
+        if found is not None and found[0] is statement:
+            return found[1]
+        if len(self._prepared) >= _MAX_PREPARED:
+            return None
+        dialect = self._engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        binds = compiled.binds
+        names = compiled.positiontup or []
+        keys = [str(column.key) for column in statement.selected_columns]
+        prepared = _Prepared(
+            sql=compiled.string,
+            parameters=tuple(
+                (name, binds[name].effective_value,
+                 binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+                for name in names),
+            columns=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                          for column in statement.selected_columns),
+            row=namedtuple("Row", keys, rename=True),
+        )
+        # Keyed by id with the statement kept alive, so the id can never be reused by another.
+        self._prepared[id(statement)] = (statement, prepared)
+        return prepared
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            connection = sqlite3.connect(self._url.database or "", timeout=_BUSY_TIMEOUT_SECONDS,
+                                         check_same_thread=False)
+            _read_only(connection, None)
+            self._connection = connection
+        return self._connection
+
     def dispose(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
         self._engine.dispose()
 
 

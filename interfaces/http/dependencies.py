@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from application.authenticate_user import Authentication
+from application.authenticate_user import AuthenticateUser, Authentication
 from application.ports import ThrottleScope
 from application.throttle_client import ThrottleClient
 from domain.users import User
@@ -14,8 +14,35 @@ from infrastructure.container import Container
 from interfaces.http.client_context import Context
 from interfaces.http.cookies import ACCESS_COOKIE, session_cookie
 
-# auto_error=False: a missing or odd Authorization header must end as our 401, never FastAPI's.
-_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+class _SessionToken(OAuth2PasswordBearer):
+    """The presented access token: the bearer header wins over the cookie, and a cookie on an
+    unsafe request needs CSRF proof. As an OAuth2 scheme it is what Swagger's Authorize sets.
+
+    Subclasses answer with what routes want from the token in this one dependency: FastAPI
+    resolves each level of a dependency chain at a cost comparable to the session check itself.
+    """
+
+    def __init__(self) -> None:
+        # auto_error=False: a missing or odd Authorization header must end as our 401, never
+        # FastAPI's. One scheme name for every subclass, so OpenAPI shows one scheme.
+        super().__init__(tokenUrl="/auth/token", scheme_name="OAuth2PasswordBearer",
+                         auto_error=False)
+
+    # Request, not the base's HTTPConnection: these only ever serve HTTP routes.
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        return await super().__call__(request) or session_cookie(request, ACCESS_COOKIE)
+
+
+class _SessionAuthentication(_SessionToken):
+    async def __call__(self, request: Request) -> Authentication:  # type: ignore[override]
+        authenticate: AuthenticateUser = container(request).authenticate_user()
+        return await authenticate.execute(token=await super().__call__(request))
+
+
+class _SessionUser(_SessionAuthentication):
+    async def __call__(self, request: Request) -> User:  # type: ignore[override]
+        return (await super().__call__(request)).user
 
 
 def container(request: Request) -> Container:
@@ -55,30 +82,9 @@ def _is_json(content_type: str) -> bool:
 JSON_ONLY = [Depends(require_json)]
 
 
-async def presented_token(
-    request: Request, bearer: Annotated[str | None, Depends(_bearer)]
-) -> str | None:
-    """The bearer header wins over the cookie; a cookie on an unsafe request needs CSRF proof."""
-    return bearer or session_cookie(request, ACCESS_COOKIE)
-
-
-async def current_authentication(
-    token: Annotated[str | None, Depends(presented_token)],
-    authenticate: Annotated[Any, use_case("authenticate_user")],
-) -> Authentication:
-    authentication: Authentication = await authenticate.execute(token=token)
-    return authentication
-
-
-async def current_user(
-    authentication: Annotated[Authentication, Depends(current_authentication)],
-) -> User:
-    return authentication.user
-
-
-CurrentAuthentication = Annotated[Authentication, Depends(current_authentication)]
-CurrentUser = Annotated[User, Depends(current_user)]
-Token = Annotated[str | None, Depends(presented_token)]
+CurrentAuthentication = Annotated[Authentication, Depends(_SessionAuthentication())]
+CurrentUser = Annotated[User, Depends(_SessionUser())]
+Token = Annotated[str | None, Depends(_SessionToken())]
 
 
 def throttled(scope: ThrottleScope) -> Any:
