@@ -4,6 +4,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	&& echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH_VENV := .venv-bench
 
 .PHONY: run test lint typecheck bench clean
 
@@ -29,16 +30,19 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[bench]'
-	touch $@ $(VENV)/.installed-run
+# The bench has its own environment: the fastapi-users peer pins an older SQLAlchemy.
+$(BENCH_VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Roomkey needs Python >= 3.11 (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'
+	touch $@
 
-# Needs wrk (Debian package `wrk`; installed automatically when run as root). ARGS="--quick".
-bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench $(ARGS)
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m bench $(ARGS)
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) roomkey.db roomkey.db-* .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) roomkey.db roomkey.db-* .pytest_cache .ruff_cache .mypy_cache .hypothesis
