@@ -31,20 +31,29 @@ def seed(app: App, base: str, email: str, *, register: bool = True) -> str:
             answer = client.post("/auth/register", json={"email": email, "password": PASSWORD})
             answer.raise_for_status()
         content_type, body = login_body(app, email)
-        answer = client.post("/auth/login", content=body, headers={"Content-Type": content_type})
-        answer.raise_for_status()
-        name, value = next(iter(answer.cookies.items()))
+        login = client.post("/auth/login", content=body, headers={"Content-Type": content_type})
+        login.raise_for_status()
+        name, value = next(iter(login.cookies.items()))
         cookie = f"{name}={value}"
+        write_headers = _write_headers(cookie, login)
         rooms = client.get("/rooms")
         room_id = rooms.json()[0]["id"] if rooms.status_code == 200 else str(uuid.uuid4())
         first = date.today() + timedelta(days=30)  # noqa: DTZ011 - any future date will do
         for night in range(0, 30, 3):
-            answer = client.post("/bookings", headers={"Cookie": cookie}, json={
+            answer = client.post("/bookings", headers=write_headers, json={
                 "room_id": room_id, "date_from": str(first + timedelta(days=night)),
                 "date_to": str(first + timedelta(days=night + 2))})
             answer.raise_for_status()
         assert len(client.get("/bookings", headers={"Cookie": cookie}).json()) == 10
     return cookie
+
+
+def _write_headers(cookie: str, login: httpx.Response) -> dict[str, str]:
+    """Roomkey wants its CSRF double-submit token on cookie-authenticated writes."""
+    csrf = login.cookies.get("csrf_token")
+    if csrf is None:
+        return {"Cookie": cookie}
+    return {"Cookie": f"{cookie}; csrf_token={csrf}", "X-CSRF-Token": csrf}
 
 
 def reads(tool: str, base: str, cookie: str, seconds: float) -> wrk.Run:
