@@ -3,6 +3,7 @@
 import json
 import logging
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -40,21 +41,25 @@ def _text(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-class _RecordingAuditLog:
+class _RecordingAuditLog(ABC):
     """Stamps events and remembers them, so the unit of work can log them after committing."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self.recorded: list[AuditEvent] = []
 
-    def _stamp(
+    async def record(
         self, event_type: AuditEventType, *, context: RequestContext,
-        user_id: uuid.UUID | None, actor_id: uuid.UUID | None, detail: str,
+        user_id: uuid.UUID | None = None, actor_id: uuid.UUID | None = None, detail: str = "",
     ) -> AuditEvent:
         event = AuditEvent(id=uuid.uuid4(), type=event_type, occurred_at=self._clock.now(),
                            context=context, user_id=user_id, actor_id=actor_id, detail=detail)
+        await self._store(event)
         self.recorded.append(event)
         return event
+
+    @abstractmethod
+    async def _store(self, event: AuditEvent) -> None: ...
 
 
 class MemoryAuditLog(_RecordingAuditLog):
@@ -62,14 +67,8 @@ class MemoryAuditLog(_RecordingAuditLog):
         super().__init__(clock)
         self._events = events
 
-    async def record(
-        self, event_type: AuditEventType, *, context: RequestContext,
-        user_id: uuid.UUID | None = None, actor_id: uuid.UUID | None = None, detail: str = "",
-    ) -> AuditEvent:
-        event = self._stamp(event_type, context=context, user_id=user_id, actor_id=actor_id,
-                            detail=detail)
+    async def _store(self, event: AuditEvent) -> None:
         self._events.append(event)
-        return event
 
     async def list(self, query: AuditQuery) -> list[AuditEvent]:
         matching = [
@@ -98,19 +97,14 @@ class SqlAuditLog(_RecordingAuditLog):
         super().__init__(clock)
         self._statements = statements
 
-    async def record(
-        self, event_type: AuditEventType, *, context: RequestContext,
-        user_id: uuid.UUID | None = None, actor_id: uuid.UUID | None = None, detail: str = "",
-    ) -> AuditEvent:
-        event = self._stamp(event_type, context=context, user_id=user_id, actor_id=actor_id,
-                            detail=detail)
+    async def _store(self, event: AuditEvent) -> None:
+        context = event.context
         await self._statements.execute(insert(audit_events).values(
             id=event.id, type=event.type.value, occurred_at=event.occurred_at,
             user_id=event.user_id, actor_id=event.actor_id, detail=event.detail,
             client_ip=context.client_ip, user_agent=context.user_agent,
             request_id=context.request_id,
         ))
-        return event
 
     async def list(self, query: AuditQuery) -> list[AuditEvent]:
         table = audit_events.c
