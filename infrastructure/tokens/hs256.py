@@ -7,6 +7,7 @@ import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from application.errors import NotAuthenticated
@@ -26,6 +27,8 @@ _COMPACT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _MALFORMED_INPUT = (ValueError, TypeError, KeyError)
 # 9999-12-31T23:59:59Z: later times do not fit in a datetime.
 _MAX_EPOCH_SECONDS = 253_402_300_799
+# About a megabyte of verified payloads: a few thousand clients' current tokens.
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class Hs256TokenCodec(ABC):
@@ -59,6 +62,11 @@ class Hs256TokenCodec(ABC):
         self._lifetime_seconds = int(lifetime.total_seconds())
         self._clock = clock
         self._leeway = leeway
+        # A client sends the same token with every request for its whole lifetime: its
+        # signature is checked once, then found here. Only verified payloads are kept (a
+        # failure raises, and lru_cache keeps no exceptions); the claims, times included, are
+        # still checked on every decode, and revocation is the session check's business.
+        self._verified_payload_of = lru_cache(maxsize=VERIFIED_TOKENS_KEPT)(self._verify)
 
     def issue(self, *, subject: str, session_id: str) -> AccessToken:
         issued_at = int(self._clock.now().timestamp())
@@ -82,22 +90,25 @@ class Hs256TokenCodec(ABC):
         )
 
     def decode(self, token: str) -> AccessClaims:
+        return check_claims(
+            self._verified_payload_of(token),
+            issuer=self._issuer,
+            audience=self._audience,
+            now=self._clock.now(),
+            leeway=self._leeway,
+        )
+
+    def _verify(self, token: str) -> object:
+        """The payload of a token whose shape, header and signature are sound."""
         if not _COMPACT_SHAPE.fullmatch(token):
             raise NotAuthenticated()
         # Odd input must not surface as a 500: whatever the library raises means "rejected".
         rejected: tuple[type[Exception], ...] = (*self.library_errors, *_MALFORMED_INPUT)
         try:
             key = self._verifying_key(self._unverified_header(token))
-            payload = self._verified_payload(token, key)
+            return self._verified_payload(token, key)
         except rejected as error:
             raise NotAuthenticated() from error
-        return check_claims(
-            payload,
-            issuer=self._issuer,
-            audience=self._audience,
-            now=self._clock.now(),
-            leeway=self._leeway,
-        )
 
     def _verifying_key(self, header: object) -> str:
         kid = check_header(header).get("kid")

@@ -488,3 +488,18 @@ def test_a_previous_key_of_exactly_32_bytes_is_accepted(kind: str, clock: FakeCl
     old = "k" * 32
     token = forge({"alg": "HS256", "typ": "JWT"}, valid_claims(clock.now()), key=old)
     assert_verdict(make_codec(kind, clock, previous_keys=[old]), token, accepted=True)
+
+
+@pytest.mark.parametrize("kind", CODECS)
+def test_a_token_verified_once_is_still_checked_on_every_decode(
+    kind: str, clock: FakeClock
+) -> None:
+    codec = make_codec(kind, clock)
+    token = issue(codec).value
+    assert_verdict(codec, token, accepted=True)  # its signature is now remembered
+
+    clock.advance(LIFETIME + LEEWAY)
+
+    assert_verdict(codec, token, accepted=False)
+    assert_verdict(make_codec(kind, clock, secret_key="another-key-of-at-least-32-bytes!!"),
+                   token, accepted=False)
