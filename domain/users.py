@@ -68,10 +68,6 @@ class User:
         return cls(id=uuid.uuid4(), email=email, password_hash=password_hash, role=role,
                    created_at=now)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, User) and other.id == self.id
 

@@ -114,7 +114,7 @@ async def _run(rooms: list[Room], operations: list[Operation]) -> MemoryStore:
                 accepted.append(booking)
         elif accepted:
             target = accepted[op.pick % len(accepted)]
-            if actor.id == target.user_id or actor.is_admin:
+            if actor.id == target.user_id or actor.role is Role.ADMIN:
                 await cancel.execute(actor=actor, booking_id=target.id)
                 accepted.remove(target)
             else:
