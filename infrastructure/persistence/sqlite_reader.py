@@ -2,12 +2,13 @@
 
 import sqlite3
 import threading
+import uuid
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import URL, Engine, Select, create_engine, event, exc
+from sqlalchemy import URL, Engine, Select, Uuid, create_engine, event, exc
 
 from infrastructure.persistence.database import async_url, is_sqlite_file, storage_errors
 
@@ -105,7 +106,7 @@ class SqliteReader:
                 (name, binds[name].effective_value,
                  binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                 for name in names),
-            columns=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+            columns=tuple(_result_processor(column.type, dialect)
                           for column in statement.selected_columns),
             row=namedtuple("Row", keys, rename=True),
         )
@@ -127,6 +128,29 @@ class SqliteReader:
                 self._connection.close()
                 self._connection = None
         self._engine.dispose()
+
+
+def _result_processor(column_type: Any, dialect: Any) -> Processor:
+    if isinstance(column_type, Uuid) and column_type.as_uuid:
+        return uuid_from_hex
+    processor: Processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
+    return processor
+
+
+def uuid_from_hex(value: str | None) -> uuid.UUID | None:
+    """What SQLAlchemy's Uuid reads from SQLite's 32-hex-digit column, in under half the time.
+
+    UUID(hex=...) re-checks and re-parses text that only ever came from a UUID; at a dozen ids a
+    request that was a tenth of a bookings read. Text of any other shape takes the checked path.
+    """
+    if value is None:
+        return None
+    if len(value) != 32:
+        return uuid.UUID(value)
+    made = object.__new__(uuid.UUID)
+    object.__setattr__(made, "int", int(value, 16))
+    object.__setattr__(made, "is_safe", uuid.SafeUUID.unknown)
+    return made
 
 
 def sqlite_reader_for(database_url: str) -> SqliteReader | None:

@@ -19,25 +19,21 @@ from interfaces.http import (
     routes_sessions,
     routes_users,
 )
-from interfaces.http.body_limit import BodySizeLimitMiddleware
 from interfaces.http.client_context import networks
+from interfaces.http.edge import EdgeMiddleware
 from interfaces.http.errors import install_error_handlers
-from interfaces.http.request_id import RequestIdMiddleware
-from interfaces.http.security_headers import SecurityHeadersMiddleware
 
 logger = logging.getLogger("roomkey")
 
 
 class RoomkeyApp(FastAPI):
-    """FastAPI with three layers outside even its 500 handler, so that every response, a 500
+    """FastAPI with EdgeMiddleware outside even its 500 handler, so that every response, a 500
     too, carries the request id and the security headers, and no oversized body gets in."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.container.settings()
-        app = super().build_middleware_stack()
-        app = BodySizeLimitMiddleware(app, max_bytes=settings.max_body_bytes)
-        app = SecurityHeadersMiddleware(app, hsts=settings.secure_cookies)
-        return RequestIdMiddleware(app)
+        return EdgeMiddleware(super().build_middleware_stack(),
+                              max_body_bytes=settings.max_body_bytes, hsts=settings.secure_cookies)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -2,10 +2,9 @@
 
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 # A client-sent id is kept only when it is short and plain, so it cannot forge log lines.
@@ -16,29 +15,20 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-class RequestIdMiddleware:
-    """Pure ASGI (not BaseHTTPMiddleware), so it adds no task or stream copy per request."""
+def start_request(scope: Scope) -> tuple[str, Token[str]]:
+    """The request's id (the client's X-Request-ID if it is safe, else a new one), made current
+    for this request's log lines; pass the token to `end_request`."""
+    sent = b""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            sent = value
+    text = sent.decode("latin-1")
+    request_id = text if _SAFE_ID.match(text) else uuid.uuid4().hex
+    return request_id, _request_id.set(request_id)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = sent if _SAFE_ID.match(sent) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            _request_id.reset(token)
+def end_request(token: Token[str]) -> None:
+    _request_id.reset(token)
 
 
 class RequestIdLogFilter:

@@ -11,7 +11,7 @@ from application.list_bookings import ListBookings
 from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
 from interfaces.http.schemas import AdminBookingOut, BookingIn, BookingOut, ErrorOut
 
-router = APIRouter(tags=["bookings"], dependencies=JSON_ONLY)
+router = APIRouter(tags=["bookings"])
 
 
 @router.get("/bookings", description=ListBookings.__doc__)
@@ -21,7 +21,8 @@ async def list_bookings(
     return [BookingOut.of(booking) for booking in await list_bookings.execute(actor=actor)]
 
 
-@router.post("/bookings", status_code=status.HTTP_201_CREATED, description=CreateBooking.__doc__,
+@router.post("/bookings", dependencies=JSON_ONLY,
+             status_code=status.HTTP_201_CREATED, description=CreateBooking.__doc__,
              responses={409: {"model": ErrorOut, "description": "Room is not available"}})
 async def create_booking(
     body: BookingIn, actor: CurrentUser,
@@ -32,8 +33,8 @@ async def create_booking(
     return BookingOut.of(booking)
 
 
-@router.delete("/bookings/{booking_id}", status_code=status.HTTP_204_NO_CONTENT,
-               description=CancelBooking.__doc__)
+@router.delete("/bookings/{booking_id}", dependencies=JSON_ONLY,
+               status_code=status.HTTP_204_NO_CONTENT, description=CancelBooking.__doc__)
 async def cancel_booking(
     booking_id: uuid.UUID, actor: CurrentUser,
     cancel_booking: Annotated[CancelBooking, use_case("cancel_booking")],

@@ -9,7 +9,7 @@ from application.list_rooms import ListRooms
 from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
 from interfaces.http.schemas import RoomIn, RoomOut
 
-router = APIRouter(prefix="/rooms", tags=["rooms"], dependencies=JSON_ONLY)
+router = APIRouter(prefix="/rooms", tags=["rooms"])
 
 
 @router.get("")
@@ -17,7 +17,8 @@ async def list_rooms(list_rooms: Annotated[ListRooms, use_case("list_rooms")]) -
     return [RoomOut.of(room) for room in await list_rooms.execute()]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, description=CreateRoom.__doc__)
+@router.post("", dependencies=JSON_ONLY,
+             status_code=status.HTTP_201_CREATED, description=CreateRoom.__doc__)
 async def create_room(
     body: RoomIn, actor: CurrentUser, create_room: Annotated[CreateRoom, use_case("create_room")]
 ) -> RoomOut:

@@ -20,7 +20,7 @@ from interfaces.http.dependencies import (
 )
 from interfaces.http.schemas import PasswordChangeIn, SessionOut, StatusOut
 
-router = APIRouter(prefix="/auth", tags=["sessions"], dependencies=JSON_ONLY)
+router = APIRouter(prefix="/auth", tags=["sessions"])
 
 
 @router.get("/sessions", description=ListSessions.__doc__)
@@ -31,8 +31,8 @@ async def list_sessions(
     return [SessionOut.of(session, current_id=auth.session_id) for session in sessions]
 
 
-@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,
-               description=RevokeSession.__doc__)
+@router.delete("/sessions/{session_id}", dependencies=JSON_ONLY,
+               status_code=status.HTTP_204_NO_CONTENT, description=RevokeSession.__doc__)
 async def revoke_session(
     session_id: uuid.UUID, actor: CurrentUser,
     revoke_session: Annotated[RevokeSession, use_case("revoke_session")],
@@ -41,7 +41,7 @@ async def revoke_session(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/logout-all", description=LogoutEverywhere.__doc__)
+@router.post("/logout-all", dependencies=JSON_ONLY, description=LogoutEverywhere.__doc__)
 async def logout_all(
     actor: CurrentUser, request: Request, response: Response,
     logout_everywhere: Annotated[LogoutEverywhere, use_case("logout_everywhere")],
@@ -51,7 +51,7 @@ async def logout_all(
     return StatusOut(status="logged out everywhere")
 
 
-@router.post("/change-password", description=ChangePassword.__doc__)
+@router.post("/change-password", dependencies=JSON_ONLY, description=ChangePassword.__doc__)
 async def change_password(
     body: PasswordChangeIn, auth: CurrentAuthentication, context: Context,
     change_password: Annotated[ChangePassword, use_case("change_password")],

@@ -1,7 +1,4 @@
-"""Security headers on every response, including 404s, 422s and the generic 500."""
-
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+"""Security headers for every response, including 404s, 422s and the generic 500."""
 
 # JSON never needs to load anything, run anything, or be framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -22,40 +19,28 @@ DOCS_PATHS = ("/docs", "/redoc")
 NO_STORE_PATHS = ("/auth/", "/users/me", "/admin/")
 HSTS = "max-age=31536000; includeSubDomains"
 
+EncodedHeaders = list[tuple[bytes, bytes]]
 
-class SecurityHeadersMiddleware:
-    """Pure ASGI, like RequestIdMiddleware: it only edits the response's first message.
 
-    The headers are encoded once and appended as they are (no route sets them), which keeps
-    the cost per response to a list copy; only Cache-Control may replace a header of the route.
-    """
+class SecurityHeaders:
+    """The headers each path gets, encoded once: a response only appends a ready list."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
+    def __init__(self, *, hsts: bool) -> None:
         common = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
                   ("X-Frame-Options", "DENY")]
         if hsts:
             common.append(("Strict-Transport-Security", HSTS))
-        self._api_headers = _encoded([*common, ("Content-Security-Policy", API_CSP)])
-        self._docs_headers = _encoded([*common, ("Content-Security-Policy", DOCS_CSP)])
+        self._api = _encoded([*common, ("Content-Security-Policy", API_CSP)])
+        self._docs = _encoded([*common, ("Content-Security-Policy", DOCS_CSP)])
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        added = self._docs_headers if path.startswith(DOCS_PATHS) else self._api_headers
-        no_store = path.startswith(NO_STORE_PATHS)
+    def for_path(self, path: str) -> EncodedHeaders:
+        return self._docs if path.startswith(DOCS_PATHS) else self._api
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *added]
-                if no_store:
-                    MutableHeaders(scope=message)["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    @staticmethod
+    def no_store(path: str) -> bool:
+        """Whether the response must carry Cache-Control: no-store, whatever the route set."""
+        return path.startswith(NO_STORE_PATHS)
 
 
-def _encoded(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+def _encoded(headers: list[tuple[str, str]]) -> EncodedHeaders:
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]

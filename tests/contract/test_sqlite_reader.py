@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Select, create_engine, insert, make_url, select
 
 from infrastructure.persistence.sql import _BOOKINGS_OF_USER, _LIVE_SESSION_USER, _USER_BY_ID
-from infrastructure.persistence.sqlite_reader import SqliteReader, sqlite_reader_for
+from infrastructure.persistence.sqlite_reader import SqliteReader, sqlite_reader_for, uuid_from_hex
 from infrastructure.persistence.tables import bookings, rooms, sessions, users
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -89,3 +91,18 @@ def test_the_compiled_path_reads_what_sqlalchemy_reads(
     finally:
         reader.dispose()
         engine.dispose()
+
+
+@given(st.uuids(version=None))
+def test_ids_read_back_are_the_uuids_that_were_written(value: uuid.UUID) -> None:
+    for text in (value.hex, str(value)):  # as stored, and the dashed form the checked path takes
+        read = uuid_from_hex(text)
+        assert read == value and hash(read) == hash(value)
+        assert (str(read), read.version, read.is_safe) == (str(value), value.version,
+                                                           uuid.SafeUUID.unknown)
+    assert uuid_from_hex(None) is None
+
+
+def test_a_malformed_id_is_refused_not_misread() -> None:
+    with pytest.raises(ValueError):
+        uuid_from_hex("not-a-uuid")
