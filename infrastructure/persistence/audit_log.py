@@ -19,6 +19,8 @@ from application.ports import (
 from infrastructure.persistence.tables import audit_events
 
 audit_logger = logging.getLogger("roomkey.audit")
+# Built once: every login, logout and refresh stores an event.
+_INSERT_EVENT = insert(audit_events)
 
 
 def log_committed(events: list[AuditEvent]) -> None:
@@ -89,7 +91,9 @@ class Statements(Protocol):
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any]]: ...
 
-    async def execute(self, statement: Executable) -> int: ...
+    async def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> int: ...
 
 
 class SqlAuditLog(_RecordingAuditLog):
@@ -99,12 +103,12 @@ class SqlAuditLog(_RecordingAuditLog):
 
     async def _store(self, event: AuditEvent) -> None:
         context = event.context
-        await self._statements.execute(insert(audit_events).values(
-            id=event.id, type=event.type.value, occurred_at=event.occurred_at,
-            user_id=event.user_id, actor_id=event.actor_id, detail=event.detail,
-            client_ip=context.client_ip, user_agent=context.user_agent,
-            request_id=context.request_id,
-        ))
+        await self._statements.execute(_INSERT_EVENT, {
+            "id": event.id, "type": event.type.value, "occurred_at": event.occurred_at,
+            "user_id": event.user_id, "actor_id": event.actor_id, "detail": event.detail,
+            "client_ip": context.client_ip, "user_agent": context.user_agent,
+            "request_id": context.request_id,
+        })
 
     async def list(self, query: AuditQuery) -> list[AuditEvent]:
         table = audit_events.c

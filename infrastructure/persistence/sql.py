@@ -50,6 +50,7 @@ from infrastructure.persistence.tables import (
 # The per-request queries, built once: SQLAlchemy memoises a statement's cache key, which it
 # would otherwise compute anew for every freshly built statement.
 _USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_USER_BY_EMAIL = select(users).where(func.lower(users.c.email) == bindparam("email"))
 _REFRESH_TOKEN = select(refresh_tokens).where(refresh_tokens.c.digest == bindparam("digest"))
 # The per-request session check: a primary-key lookup joined to its user, one round trip.
 _LIVE_SESSION_USER = (
@@ -65,6 +66,9 @@ _LIVE_SESSION_USER = (
 )
 _BOOKINGS_OF_USER = (select(bookings).where(bookings.c.user_id == bindparam("user_id"))
                      .order_by(bookings.c.date_from, bookings.c.id))
+# A login's writes, given their values as parameters (see _Statements.execute).
+_INSERT_SESSION = insert(sessions)
+_INSERT_REFRESH_TOKEN = insert(refresh_tokens)
 
 
 class _Statements:
@@ -98,10 +102,16 @@ class _Statements:
         with storage_errors():
             return (await self.in_session().execute(statement, parameters)).all()
 
-    async def execute(self, statement: Executable) -> int:
-        """Run a write in the transaction; the number of rows it matched."""
+    async def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> int:
+        """Run a write in the transaction; the number of rows it matched.
+
+        A prebuilt statement with `parameters` skips building and keying a statement per call,
+        which costs more than the write itself on SQLite.
+        """
         with storage_errors():
-            result = await self.in_session().execute(statement)
+            result = await self.in_session().execute(statement, parameters)
         return int(getattr(result, "rowcount", 0))
 
 
@@ -110,8 +120,10 @@ class _SqlRepository:
         self._statements = statements
         self._dialect = dialect
 
-    async def _execute(self, statement: Executable) -> int:
-        return await self._statements.execute(statement)
+    async def _execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> int:
+        return await self._statements.execute(statement, parameters)
 
     async def _rows(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -133,8 +145,7 @@ class SqlUserRepository(_SqlRepository):
         return _user(rows[0]) if rows else None
 
     async def get_by_email(self, email: Email) -> User | None:
-        query = select(users).where(func.lower(users.c.email) == email.value)
-        rows = await self._rows(query)
+        rows = await self._rows(_USER_BY_EMAIL, {"email": email.value})
         return _user(rows[0]) if rows else None
 
     async def lock(self, user_id: uuid.UUID) -> User | None:
@@ -265,7 +276,7 @@ def _booking(row: Row[Any]) -> Booking:
 
 class SqlSessionRepository(_SqlRepository):
     async def add(self, session: Session) -> None:
-        await self._execute(insert(sessions).values(id=session.id, **_session_values(session)))
+        await self._execute(_INSERT_SESSION, {"id": session.id, **_session_values(session)})
 
     async def get(self, session_id: uuid.UUID) -> Session | None:
         rows = await self._rows(select(sessions).where(sessions.c.id == session_id))
@@ -323,10 +334,10 @@ def _session(row: Row[Any]) -> Session:
 
 class SqlRefreshTokenRepository(_SqlRepository):
     async def add(self, record: RefreshTokenRecord) -> None:
-        await self._execute(insert(refresh_tokens).values(
-            digest=record.digest, session_id=record.session_id, created_at=record.created_at,
-            used_at=record.used_at,
-        ))
+        await self._execute(_INSERT_REFRESH_TOKEN, {
+            "digest": record.digest, "session_id": record.session_id,
+            "created_at": record.created_at, "used_at": record.used_at,
+        })
 
     async def get(self, digest: str) -> RefreshTokenRecord | None:
         rows = await self._rows(_REFRESH_TOKEN, {"digest": digest})
