@@ -10,20 +10,24 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Float, Select, bindparam, func, insert, make_url, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.postgres_reader import (
     APPLICATION_NAME,
     PostgresReader,
     postgres_reader_for,
 )
+from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import (
     _BOOKINGS_OF_USER,
     _LIVE_SESSION_USER,
     _REFRESH_TOKEN,
     _USER_BY_ID,
+    SqlUnitOfWork,
 )
+from infrastructure.persistence.sqlite_reader import SqliteReader
 from infrastructure.persistence.tables import bookings, refresh_tokens, rooms, sessions, users
 from tests.databases import sqlite_url_for
 
@@ -39,6 +43,14 @@ def test_there_is_no_reader_for_sqlite_or_in_memory_databases(tmp_path: Path) ->
     assert postgres_reader_for(sqlite_url_for(tmp_path / "roomkey.db")) is None
     assert postgres_reader_for("sqlite+aiosqlite:///:memory:") is None
     assert isinstance(postgres_reader_for("postgresql://roomkey@localhost/roomkey"),
+                      PostgresReader)
+
+
+def test_each_database_gets_its_own_reader(tmp_path: Path) -> None:
+    assert reader_for("memory://") is None
+    assert reader_for("sqlite+aiosqlite:///:memory:") is None
+    assert isinstance(reader_for(sqlite_url_for(tmp_path / "roomkey.db")), SqliteReader)
+    assert isinstance(reader_for("postgresql+asyncpg://roomkey@localhost/roomkey"),
                       PostgresReader)
 
 
@@ -179,6 +191,26 @@ async def test_a_connection_lost_during_a_read_gives_way_then_recovers(
     assert await asyncio.wait_for(sleeping, 5) is None
     found = await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
     assert found is not None and len(found) == 1
+
+
+@pytest.mark.postgres
+async def test_a_unit_of_work_reads_on_after_the_server_dropped_the_readers_connections(
+    stocked_postgres_url: str, postgres_server_url: str, reader: PostgresReader
+) -> None:
+    engine = create_engine_for(stocked_postgres_url)
+    sessions = async_sessionmaker[AsyncSession](engine, expire_on_commit=False)
+    try:
+        async with SqlUnitOfWork(sessions, reader=reader) as uow:
+            assert await uow.users.get(USER_ID) is not None
+        sleeping = asyncio.create_task(reader.rows(_SLEEP, {"seconds": 5}))
+        await asyncio.sleep(0.3)
+        await _terminate_reader_connections(postgres_server_url, stocked_postgres_url)
+        assert await sleeping is None
+        async with SqlUnitOfWork(sessions, reader=reader) as uow:
+            assert await uow.users.get(USER_ID) is not None
+            assert len(await uow.bookings.list_for_user(USER_ID)) == 3
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.postgres
