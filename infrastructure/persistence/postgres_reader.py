@@ -38,12 +38,13 @@ class _Prepared:
 class PostgresReader:
     """Runs the prebuilt SELECTs on a raw asyncpg pool, without SQLAlchemy's engine in between.
 
-    The engine's path costs more CPU than the read itself: a pre-ping round trip per checkout,
-    a checkout and reset per session, and SQLAlchemy's execution machinery around asyncpg.
-    Statements given with parameters (the prebuilt per-request ones) are compiled once, with the
-    asyncpg dialect, and run as asyncpg's cached prepared statements; their rows are named tuples
-    with the columns' Python types, as SQLAlchemy would give them. Any other read, and any read
-    that fails here, returns None: the session path then runs it, and reports what it finds.
+    The engine's path costs several times the read itself: a pre-ping on checkout, then BEGIN
+    and ROLLBACK around the SELECT (four round trips for one), and SQLAlchemy's execution
+    machinery around asyncpg. Statements given with parameters (the prebuilt per-request ones)
+    are compiled once, with the asyncpg dialect, and run as asyncpg's cached prepared statements;
+    their rows are named tuples with the columns' Python types, as SQLAlchemy would give them.
+    Any other read, and any read that fails here, returns None: the session path then runs it,
+    and reports what it finds.
     """
 
     def __init__(self, url: URL) -> None:
