@@ -32,8 +32,8 @@ from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
+from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import SqlUnitOfWork
-from infrastructure.persistence.sqlite_reader import sqlite_reader_for
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
 from infrastructure.throttling import LimitsThrottle
@@ -94,11 +94,12 @@ class Container(containers.DeclarativeContainer):
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
-    sqlite_reader = providers.Singleton(sqlite_reader_for, settings.provided.database_url)
+    # The SQLite file's or PostgreSQL's reader, made (like the engine) on first use.
+    reader = providers.Singleton(reader_for, settings.provided.database_url)
     uow = providers.Selector(
         backend,
         memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
-        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=sqlite_reader),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=reader),
     )
     database_ping = providers.Selector(
         backend,
@@ -135,3 +136,12 @@ class Container(containers.DeclarativeContainer):
     ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock,
                                      policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)
+
+
+async def close_storage(container: Container) -> None:
+    """Close the database connections that the container's engine and reader hold, if any."""
+    if container.backend() == "sql":
+        await container.engine().dispose()
+        reader = container.reader()
+        if reader is not None:
+            await reader.dispose()

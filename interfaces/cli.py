@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from domain.errors import DomainError
+from infrastructure.container import close_storage
 from infrastructure.persistence.database import run_migrations
 from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
 from interfaces.http.app import build_container
@@ -88,7 +89,7 @@ async def _create_admin(settings: Settings, email: str, password: str) -> None:
         typer.secho(f"roomkey: {error.detail}", err=True, fg="red")
         raise typer.Exit(1) from None
     finally:
-        await container.engine().dispose()
+        await close_storage(container)
     if result.created:
         typer.echo(f"created admin {result.user.email}")
     else:

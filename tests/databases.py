@@ -18,8 +18,8 @@ from sqlalchemy.pool import NullPool
 from application.ports import Clock, UnitOfWork
 from infrastructure.persistence.database import async_url, create_engine_for, ping, run_migrations
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import SqlUnitOfWork
-from infrastructure.persistence.sqlite_reader import sqlite_reader_for
 from infrastructure.persistence.tables import metadata
 
 POSTGRES_URL_VARIABLE = "ROOMKEY_TEST_POSTGRES_URL"
@@ -177,11 +177,11 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
     url = request.getfixturevalue(f"{request.param}_url")
     engine = create_engine_for(url)
     sessions = async_sessionmaker[AsyncSession](engine, expire_on_commit=False)
-    # As the container wires it: SQLite files get the loop-side reader.
-    reader = sqlite_reader_for(url)
+    # As the container wires it: SQLite files and PostgreSQL get their readers.
+    reader = reader_for(url)
     try:
         yield lambda clock=None: SqlUnitOfWork(sessions, clock, reader=reader)
     finally:
         await engine.dispose()
         if reader is not None:
-            reader.dispose()
+            await reader.dispose()

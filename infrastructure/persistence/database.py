@@ -22,6 +22,9 @@ _CONNECTION_SQLSTATE_CLASSES = frozenset({"08", "28", "3D", "53", "57", "58"})
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
+# asyncpg waits 60 s by default; an unreachable server should answer 503 quickly.
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {"timeout": 5, "command_timeout": 30}
+
 
 def async_url(url: str | URL) -> URL:
     """The URL with its async driver: `postgresql://` becomes `postgresql+asyncpg://`."""
@@ -57,8 +60,7 @@ def create_engine_for(url: str) -> AsyncEngine:
         # Connections broken by a server restart are replaced instead of failing one request.
         pool_pre_ping=True,
         pool_recycle=1800,
-        # asyncpg waits 60 s by default; an unreachable server should answer 503 quickly.
-        connect_args={"timeout": 5, "command_timeout": 30},
+        connect_args=POSTGRES_CONNECT_ARGS,
     )
 
 

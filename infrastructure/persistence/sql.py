@@ -37,7 +37,7 @@ from domain.users import Email, PasswordHash, Role, User
 from infrastructure.clock import SystemClock
 from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
-from infrastructure.persistence.sqlite_reader import SqliteReader
+from infrastructure.persistence.readers import Reader
 from infrastructure.persistence.tables import (
     EMAIL_INDEX,
     bookings,
@@ -74,14 +74,17 @@ _INSERT_REFRESH_TOKEN = insert(refresh_tokens)
 class _Statements:
     """Where one unit-of-work block's statements run.
 
-    On a SQLite file, reads that come before the block's first write go to the SqliteReader. The
-    driver sends BEGIN only before the first write, so such reads run outside any transaction on
-    either path and see the same committed data; the reader just skips the thread hop. From the
-    first write on, everything runs in the session, inside the transaction.
+    Reads that come before the block's first write go to the database's Reader, if it has one,
+    and run outside any transaction. On a SQLite file the driver sends BEGIN only before the first
+    write, so the session would run them outside a transaction too; the reader just skips the
+    thread hop. On PostgreSQL, READ COMMITTED gives each statement a fresh snapshot anyway, so a
+    read outside the transaction sees what it would have seen inside; the reader skips the
+    engine's checkout and execution machinery. From the first write on, everything runs in the
+    session, inside the transaction.
     """
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], reader: SqliteReader | None
+        self, session_factory: async_sessionmaker[AsyncSession], reader: Reader | None
     ) -> None:
         self._session_factory = session_factory
         self._reader = reader
@@ -96,7 +99,7 @@ class _Statements:
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
     ) -> Sequence[Row[Any]]:
         if self._reader is not None and self.session is None and isinstance(statement, Select):
-            found = self._reader.rows(statement, parameters)
+            found = await self._reader.rows(statement, parameters)
             if found is not None:
                 return found
         with storage_errors():
@@ -358,7 +361,7 @@ class SqlUnitOfWork:
     """One transaction per `async with` block; re-enterable one block at a time.
 
     The session (and its pooled connection) is only taken once a statement needs it, so a block
-    served entirely by the SQLite reader costs no session, connection or rollback at all.
+    served entirely by the reader costs no session, connection or rollback at all.
     """
 
     # Typed as the ports: the Protocol's attributes are mutable, hence invariant.
@@ -371,7 +374,7 @@ class SqlUnitOfWork:
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None,
-        reader: SqliteReader | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock or SystemClock()

@@ -54,10 +54,13 @@ class SqliteReader:
         # Reads normally come from the loop's one thread; another thread takes the engine path.
         self._lock = threading.Lock()
 
-    def rows(
+    async def rows(
         self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
     ) -> Sequence[Any] | None:
-        """Every row, or None when the database is busy: then use the async path."""
+        """Every row, or None when the database is busy: then use the async path.
+
+        Async to fit the Reader protocol only: it never awaits, so the read runs to its end on
+        the loop's thread."""
         if parameters is not None and self._lock.acquire(blocking=False):
             try:
                 prepared = self._prepare(statement)
@@ -122,7 +125,7 @@ class SqliteReader:
             self._connection = connection
         return self._connection
 
-    def dispose(self) -> None:
+    async def dispose(self) -> None:
         with self._lock:
             if self._connection is not None:
                 self._connection.close()

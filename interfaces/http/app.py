@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
-from infrastructure.container import Container
+from infrastructure.container import Container, close_storage
 from infrastructure.settings import Settings
 from interfaces.http import (
     routes_audit,
@@ -73,11 +73,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await container.rate_limiter().aclose()
-        if container.backend() == "sql":
-            await container.engine().dispose()
-            reader = container.sqlite_reader()
-            if reader is not None:
-                reader.dispose()
+        await close_storage(container)
 
 
 async def bootstrap(container: Container) -> None:

@@ -26,23 +26,23 @@ def test_there_is_no_reader_for_postgres_or_in_memory_databases() -> None:
 
 
 @pytest.mark.parametrize("parameters", [None, {"user_id": USER_ID}])
-def test_a_locked_database_sends_the_read_back_to_the_async_path(
+async def test_a_locked_database_sends_the_read_back_to_the_async_path(
     sqlite_url: str, parameters: dict[str, Any] | None
 ) -> None:
     statement = select(users) if parameters is None else _USER_BY_ID
     reader = sqlite_reader_for(sqlite_url)
     assert reader is not None
-    assert reader.rows(statement, parameters) == []
+    assert await reader.rows(statement, parameters) == []
     # An exclusive-locking connection that has written shuts every other reader out.
     locker = sqlite3.connect(make_url(sqlite_url).database or "", isolation_level=None)
     try:
         locker.execute("PRAGMA locking_mode=EXCLUSIVE")
         locker.execute("BEGIN EXCLUSIVE")
-        assert reader.rows(statement, parameters) is None
+        assert await reader.rows(statement, parameters) is None
     finally:
         locker.execute("ROLLBACK")
         locker.close()
-        reader.dispose()
+        await reader.dispose()
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def stocked_sqlite_url(sqlite_url: str) -> str:
      {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW + timedelta(days=2)}, 0),
     (_BOOKINGS_OF_USER, {"user_id": USER_ID}, 3),
 ])
-def test_the_compiled_path_reads_what_sqlalchemy_reads(
+async def test_the_compiled_path_reads_what_sqlalchemy_reads(
     stocked_sqlite_url: str, statement: Select[Any], parameters: dict[str, Any], count: int
 ) -> None:
     reader = SqliteReader(make_url(stocked_sqlite_url))
@@ -82,14 +82,14 @@ def test_the_compiled_path_reads_what_sqlalchemy_reads(
         with engine.connect() as connection:
             expected = connection.execute(statement, parameters).all()
         for _ in range(2):  # compiled on the first call, reused on the second
-            found = reader.rows(statement, parameters)
+            found = await reader.rows(statement, parameters)
             assert found is not None and len(found) == count
             assert [tuple(row) for row in found] == [tuple(row) for row in expected]
             for row, sqlalchemy_row in zip(found, expected, strict=True):
                 assert row._asdict() == sqlalchemy_row._asdict()
                 assert [type(value) for value in row] == [type(v) for v in sqlalchemy_row]
     finally:
-        reader.dispose()
+        await reader.dispose()
         engine.dispose()
 
 

@@ -1,0 +1,151 @@
+"""PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool."""
+
+import asyncio
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from sqlalchemy import URL, Select
+from sqlalchemy.engine import Dialect
+
+from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
+
+# A reader needs few connections: each read holds one for a single round trip.
+_MAX_CONNECTIONS = 10
+# How the reader's connections show in pg_stat_activity, apart from the engine's.
+APPLICATION_NAME = "roomkey reader"
+# Prebuilt statements are few; a bound keeps a caller that passes fresh ones from growing the map.
+_MAX_PREPARED = 64
+# Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
+# refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
+_GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A SELECT compiled once: its SQL text, how to bind its parameters and type its columns."""
+
+    sql: str
+    parameters: tuple[tuple[str, Any, Processor], ...]  # name, default value, bind processor
+    columns: tuple[Processor, ...]
+    row: Callable[..., Any]  # a named tuple of the selected columns, read like a Row
+
+
+class PostgresReader:
+    """Runs the prebuilt SELECTs on a raw asyncpg pool, without SQLAlchemy's engine in between.
+
+    The engine's path costs several times the read itself: a pre-ping on checkout, then BEGIN
+    and ROLLBACK around the SELECT (four round trips for one), and SQLAlchemy's execution
+    machinery around asyncpg. Statements given with parameters (the prebuilt per-request ones)
+    are compiled once, with the asyncpg dialect, and run as asyncpg's cached prepared statements;
+    their rows are named tuples with the columns' Python types, as SQLAlchemy would give them.
+    Any other read, and any read that fails here, returns None: the session path then runs it,
+    and reports what it finds.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self._dialect: Dialect = url.get_dialect()()
+        self._connect_options = _connect_options(self._dialect, url)
+        self._prepared: dict[int, tuple[Select[Any], _Prepared]] = {}
+        # Made on first use: asyncpg binds a pool to the event loop that creates it.
+        self._pool: asyncpg.Pool | None = None
+        self._pool_lock = asyncio.Lock()
+
+    async def rows(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Any] | None:
+        """Every row, or None when this reader cannot serve the read: then use the session."""
+        if parameters is None:
+            return None
+        prepared = self._prepare(statement)
+        if prepared is None:
+            return None
+        values = []
+        for name, default, process in prepared.parameters:
+            value = parameters.get(name, default)
+            values.append(value if process is None else process(value))
+        try:
+            pool = await self._connected_pool()
+            # A connection the server dropped while idle is replaced on acquire; one dropped
+            # during the read ends up here, and the session path (with its pre-ping) takes over.
+            async with pool.acquire() as connection:
+                fetched = await connection.fetch(prepared.sql, *values)
+        except _GIVE_WAY:
+            return None
+        columns, row = prepared.columns, prepared.row
+        return [row(*[value if process is None else process(value)
+                      for process, value in zip(columns, raw, strict=True)])
+                for raw in fetched]
+
+    def _prepare(self, statement: Select[Any]) -> _Prepared | None:
+        found = self._prepared.get(id(statement))
+        if found is not None and found[0] is statement:
+            return found[1]
+        if len(self._prepared) >= _MAX_PREPARED:
+            return None
+        dialect = self._dialect
+        compiled = statement.compile(dialect=dialect)
+        binds = compiled.binds
+        names = compiled.positiontup or []
+        keys = [str(column.key) for column in statement.selected_columns]
+        prepared = _Prepared(
+            sql=compiled.string,
+            parameters=tuple(
+                (name, binds[name].effective_value,
+                 binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+                for name in names),
+            columns=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                          for column in statement.selected_columns),
+            row=namedtuple("Row", keys, rename=True),
+        )
+        # Keyed by id with the statement kept alive, so the id can never be reused by another.
+        self._prepared[id(statement)] = (statement, prepared)
+        return prepared
+
+    async def _connected_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._pool_lock:
+                if self._pool is None:
+                    # No connection yet (min_size 0): they open on demand, so making the pool
+                    # needs no server, and none reconnects in the background while it is away.
+                    self._pool = await asyncpg.create_pool(
+                        min_size=0, max_size=_MAX_CONNECTIONS, reset=_keep_session,
+                        **self._connect_options)
+        return self._pool
+
+    async def dispose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+
+def postgres_reader_for(database_url: str) -> PostgresReader | None:
+    """A reader for PostgreSQL; None for SQLite and memory://, which have their own read paths."""
+    if database_url.startswith("memory://"):
+        return None
+    url = async_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    return PostgresReader(url)
+
+
+def _connect_options(dialect: Dialect, url: URL) -> dict[str, Any]:
+    """asyncpg.connect's arguments for the URL, as the engine would connect, read-only."""
+    _, options = dialect.create_connect_args(url)
+    # SQLAlchemy's own name for asyncpg's per-connection statement cache (0 for pgbouncer).
+    cache_size = options.pop("prepared_statement_cache_size", None)
+    if cache_size is not None:
+        options["statement_cache_size"] = cache_size
+    # A reader that can never write cannot write by mistake, as on SQLite.
+    settings = {"default_transaction_read_only": "on", "application_name": APPLICATION_NAME}
+    return {**options, **POSTGRES_CONNECT_ARGS, "server_settings": settings}
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Replaces the pool's reset on release (RESET ALL, UNLISTEN *, ...: one more round trip
+    per read): these connections only run SELECTs outside transactions, which leave no session
+    state behind. asyncpg still rolls back a transaction left open, should there ever be one."""
