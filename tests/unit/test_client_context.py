@@ -57,3 +57,19 @@ def test_a_line_logged_during_a_request_names_it() -> None:
         logger.removeHandler(handler)
 
     assert "[req-42] something happened" in stream.getvalue()
+
+
+def test_an_access_line_shows_the_request_its_status_and_its_id() -> None:
+    config = logging_config()
+    handler = config["handlers"]["access"]
+    formatter = logging.Formatter(config["formatters"][handler["formatter"]]["format"])
+    # As uvicorn logs each response.
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1,
+                               '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5555", "GET", "/bookings", "1.1", 200), None)
+    record.request_id = "abc123"
+
+    line = formatter.format(record)
+
+    assert line.endswith(
+        'INFO uvicorn.access [abc123] 127.0.0.1:5555 - "GET /bookings HTTP/1.1" 200')
