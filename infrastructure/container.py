@@ -90,7 +90,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
 
-    backend = providers.Callable(persistence_backend, settings)
+    backend = providers.Singleton(persistence_backend, settings)
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
