@@ -16,6 +16,8 @@ from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
 _MAX_CONNECTIONS = 10
 # How the reader's connections show in pg_stat_activity, apart from the engine's.
 APPLICATION_NAME = "roomkey reader"
+# As long as the engine lets a statement run.
+_STATEMENT_TIMEOUT_SECONDS: float = POSTGRES_CONNECT_ARGS["command_timeout"]
 # Prebuilt statements are few; a bound keeps a caller that passes fresh ones from growing the map.
 _MAX_PREPARED = 64
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
@@ -47,9 +49,11 @@ class PostgresReader:
     and reports what it finds.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(
+        self, url: URL, *, statement_timeout: float = _STATEMENT_TIMEOUT_SECONDS
+    ) -> None:
         self._dialect: Dialect = url.get_dialect()()
-        self._connect_options = _connect_options(self._dialect, url)
+        self._connect_options = _connect_options(self._dialect, url, statement_timeout)
         self._prepared: dict[int, tuple[Select[Any], _Prepared]] = {}
         # Made on first use: asyncpg binds a pool to the event loop that creates it.
         self._pool: asyncpg.Pool | None = None
@@ -133,7 +137,7 @@ def postgres_reader_for(database_url: str) -> PostgresReader | None:
     return PostgresReader(url)
 
 
-def _connect_options(dialect: Dialect, url: URL) -> dict[str, Any]:
+def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> dict[str, Any]:
     """asyncpg.connect's arguments for the URL, as the engine would connect, read-only."""
     _, options = dialect.create_connect_args(url)
     # SQLAlchemy's own name for asyncpg's per-connection statement cache (0 for pgbouncer).
@@ -141,8 +145,12 @@ def _connect_options(dialect: Dialect, url: URL) -> dict[str, Any]:
     if cache_size is not None:
         options["statement_cache_size"] = cache_size
     # A reader that can never write cannot write by mistake, as on SQLite.
-    settings = {"default_transaction_read_only": "on", "application_name": APPLICATION_NAME}
-    return {**options, **POSTGRES_CONNECT_ARGS, "server_settings": settings}
+    settings = {"default_transaction_read_only": "on", "application_name": APPLICATION_NAME,
+                # The server ends a read that runs too long, as command_timeout would on the
+                # client, where it costs a timer armed and cancelled on the loop for every read.
+                "statement_timeout": str(round(statement_timeout * 1000))}
+    return {**options, **POSTGRES_CONNECT_ARGS, "command_timeout": None,
+            "server_settings": settings}
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:

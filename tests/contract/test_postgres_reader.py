@@ -167,6 +167,18 @@ async def test_its_connections_are_read_only(reader: PostgresReader) -> None:
 
 
 @pytest.mark.postgres
+async def test_the_server_ends_a_read_that_runs_too_long(postgres_url: str) -> None:
+    reader = PostgresReader(make_url(postgres_url), statement_timeout=0.2)
+    try:
+        # Given way (None), so the session path would run it under the engine's own timeout.
+        assert await asyncio.wait_for(reader.rows(_SLEEP, {"seconds": 5}), 3) is None
+        found = await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+        assert found == []
+    finally:
+        await reader.dispose()
+
+
+@pytest.mark.postgres
 async def test_a_connection_the_server_dropped_while_idle_is_replaced(
     stocked_postgres_url: str, postgres_server_url: str, reader: PostgresReader
 ) -> None:
