@@ -1,6 +1,7 @@
 """PasslibPasswordHasher: argon2id by default, legacy bcrypt verified and upgraded on login."""
 
 import os
+import re
 import secrets
 
 import anyio
@@ -49,6 +50,7 @@ class PasslibPasswordHasher:
         self._limiter = anyio.CapacityLimiter(max_concurrency)
         # Unknown-email logins verify against this, so they cost as much as real ones.
         self._dummy_hash = PasswordHash(self._context.hash(secrets.token_urlsafe(32)))
+        self._current_shape = _shape_of(self._dummy_hash.value)
 
     @property
     def dummy_hash(self) -> PasswordHash:
@@ -69,10 +71,15 @@ class PasslibPasswordHasher:
         )
 
     def needs_rehash(self, password_hash: PasswordHash) -> bool:
+        # Every login asks; passlib parses the whole hash to answer. A hash of the current
+        # scheme and parameters has the current hash's prefix and lengths, which is quick to see.
+        if self._current_shape.fullmatch(password_hash.value):
+            return False
         try:
             return bool(self._context.needs_update(password_hash.value))
-        except ValueError:
-            # A hash passlib cannot even parse is certainly not a current one.
+        except (ValueError, TypeError):
+            # A hash passlib cannot even parse is certainly not a current one (it raises
+            # TypeError for bad base64, ValueError for the rest).
             return True
 
     def _verify_now(self, password: str, hash_value: str) -> bool:
@@ -84,3 +91,11 @@ class PasslibPasswordHasher:
             # passwords over 72 bytes: older bcrypt silently truncated them, bcrypt 5 raises.
             # Each is a failed login, never a 500.
             return False
+
+
+def _shape_of(hash_value: str) -> re.Pattern[str]:
+    """What hashes made like `hash_value` look like: its PHC prefix (scheme, version and
+    parameters), then a salt and a digest of its lengths, in the base64 alphabet."""
+    prefix, salt, digest = hash_value.rsplit("$", 2)
+    return re.compile(
+        rf"{re.escape(prefix)}\$[A-Za-z0-9+/]{{{len(salt)}}}\$[A-Za-z0-9+/]{{{len(digest)}}}")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
+from passlib.context import CryptContext
 
 from domain.users import PasswordHash
 from infrastructure.hashing import BCRYPT_MAX_BYTES, PasslibPasswordHasher
@@ -209,3 +210,25 @@ def test_argon2id_has_no_password_byte_limit_and_bcrypt_would() -> None:
 
     assert argon2_first.max_password_bytes is None
     assert bcrypt_first.max_password_bytes == BCRYPT_MAX_BYTES == 72
+
+
+@settings(max_examples=50, deadline=None)
+@given(edit=st.tuples(st.integers(min_value=0, max_value=120), st.sampled_from([0, 1]),
+                     st.text(max_size=2)))
+async def test_the_quick_rehash_answer_is_passlibs(edit: tuple[int, int, str]) -> None:
+    # needs_rehash answers current-looking hashes without passlib; it must agree with it on
+    # current hashes, and on small edits of one (a parameter, a length, junk).
+    hasher = cheap_hasher()
+    context = CryptContext(schemes=["argon2", "bcrypt"], deprecated="auto", argon2__type="ID",
+                           argon2__memory_cost=8, argon2__rounds=1, argon2__parallelism=1,
+                           argon2__min_rounds=1, argon2__max_rounds=1)
+    current = (await hasher.hash("a password")).value
+    position, removed, inserted = edit
+    changed = current[:position] + inserted + current[position + removed:]
+
+    for value in (current, changed):
+        try:
+            expected = bool(context.needs_update(value))
+        except (ValueError, TypeError):
+            expected = True
+        assert hasher.needs_rehash(PasswordHash(value)) == expected, value
