@@ -6,6 +6,7 @@ import platform
 import sqlite3
 import time
 from contextlib import ExitStack
+from importlib.metadata import version
 from pathlib import Path
 
 from bench import hashing, postgres, report, targets, workload, wrk
@@ -73,6 +74,8 @@ def machine(seconds: float, rounds: int) -> str:
                platform.processor())
     return (f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+            f"every app on uvicorn {version('uvicorn')} with httptools {version('httptools')} "
+            "and the asyncio event loop; "
             f"wrk {workload.READ_LOAD['threads']} threads × {workload.READ_LOAD['connections']} "
             f"connections for reads, {workload.LOGIN_LOAD['connections']} for logins; "
             f"{seconds:g} s per run, {rounds} rounds alternating (medians shown)")

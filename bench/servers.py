@@ -45,8 +45,10 @@ def roomkey(database_url: str | None = None, workers: int = 1) -> App:
 
 
 def peer(name: str, module: str, **options: bool) -> App:
-    # Plain `uvicorn module:app`, as the peers' own documentation runs them.
-    command = [str(BIN / "uvicorn"), f"bench.peers.{module}:app", "--port", "{port}"]
+    # `uvicorn module:app`, as the peers' own documentation runs them, on the same HTTP parser
+    # and event loop as `roomkey serve` (which pins asyncio's loop), so that only the apps differ.
+    command = [str(BIN / "uvicorn"), f"bench.peers.{module}:app", "--port", "{port}",
+               "--http", "httptools", "--loop", "asyncio"]
     return App(name, command, {"BENCH_SECRET_KEY": SECRET_KEY}, **options)
 
 
