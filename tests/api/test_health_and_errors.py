@@ -5,7 +5,7 @@ import pytest
 
 from application.errors import StorageUnavailable
 from infrastructure.settings import Settings
-from interfaces.http.app import build_container, create_app
+from interfaces.http.app import DOCS_TAG_ORDER, build_container, create_app
 from tests.api.conftest import SECRET, Api
 
 
@@ -68,3 +68,13 @@ async def test_an_unexpected_error_is_a_generic_500_without_a_stack_trace() -> N
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
 async def test_the_docs_are_served(api: Api, path: str) -> None:
     assert (await api.client.get(path)).status_code == 200
+
+
+async def test_the_docs_group_every_operation_under_a_tag_in_reading_order(api: Api) -> None:
+    schema = (await api.client.get("/openapi.json")).json()
+    used = {tag for operations in schema["paths"].values() for operation in operations.values()
+            for tag in operation["tags"]}
+
+    assert [tag["name"] for tag in schema["tags"]] == list(DOCS_TAG_ORDER)
+    assert used == set(DOCS_TAG_ORDER)
+    assert DOCS_TAG_ORDER[:2] == ("auth", "sessions")  # start where a client starts
