@@ -1,9 +1,7 @@
 """PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool."""
 
 import asyncio
-from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
@@ -11,6 +9,7 @@ from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
 from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
+from infrastructure.persistence.prepared import PreparedStatements
 
 # A reader needs few connections: each read holds one for a single round trip.
 _MAX_CONNECTIONS = 10
@@ -18,23 +17,9 @@ _MAX_CONNECTIONS = 10
 APPLICATION_NAME = "roomkey reader"
 # As long as the engine lets a statement run.
 _STATEMENT_TIMEOUT_SECONDS: float = POSTGRES_CONNECT_ARGS["command_timeout"]
-# Prebuilt statements are few; a bound keeps a caller that passes fresh ones from growing the map.
-_MAX_PREPARED = 64
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
 # refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
 _GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
-
-Processor = Callable[[Any], Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A SELECT compiled once: its SQL text, how to bind its parameters and type its columns."""
-
-    sql: str
-    parameters: tuple[tuple[str, Any, Processor], ...]  # name, default value, bind processor
-    columns: tuple[Processor, ...]
-    row: Callable[..., Any]  # a named tuple of the selected columns, read like a Row
 
 
 class PostgresReader:
@@ -54,7 +39,7 @@ class PostgresReader:
     ) -> None:
         self._dialect: Dialect = url.get_dialect()()
         self._connect_options = _connect_options(self._dialect, url, statement_timeout)
-        self._prepared: dict[int, tuple[Select[Any], _Prepared]] = {}
+        self._prepared = PreparedStatements(self._dialect)
         # Made on first use: asyncpg binds a pool to the event loop that creates it.
         self._pool: asyncpg.Pool | None = None
         self._pool_lock = asyncio.Lock()
@@ -65,50 +50,18 @@ class PostgresReader:
         """Every row, or None when this reader cannot serve the read: then use the session."""
         if parameters is None:
             return None
-        prepared = self._prepare(statement)
+        prepared = self._prepared.get(statement)
         if prepared is None:
             return None
-        values = []
-        for name, default, process in prepared.parameters:
-            value = parameters.get(name, default)
-            values.append(value if process is None else process(value))
         try:
             pool = await self._connected_pool()
             # A connection the server dropped while idle is replaced on acquire; one dropped
             # during the read ends up here, and the session path (with its pre-ping) takes over.
             async with pool.acquire() as connection:
-                fetched = await connection.fetch(prepared.sql, *values)
+                fetched = await connection.fetch(prepared.sql, *prepared.values(parameters))
         except _GIVE_WAY:
             return None
-        columns, row = prepared.columns, prepared.row
-        return [row(*[value if process is None else process(value)
-                      for process, value in zip(columns, raw, strict=True)])
-                for raw in fetched]
-
-    def _prepare(self, statement: Select[Any]) -> _Prepared | None:
-        found = self._prepared.get(id(statement))
-        if found is not None and found[0] is statement:
-            return found[1]
-        if len(self._prepared) >= _MAX_PREPARED:
-            return None
-        dialect = self._dialect
-        compiled = statement.compile(dialect=dialect)
-        binds = compiled.binds
-        names = compiled.positiontup or []
-        keys = [str(column.key) for column in statement.selected_columns]
-        prepared = _Prepared(
-            sql=compiled.string,
-            parameters=tuple(
-                (name, binds[name].effective_value,
-                 binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                for name in names),
-            columns=tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                          for column in statement.selected_columns),
-            row=namedtuple("Row", keys, rename=True),
-        )
-        # Keyed by id with the statement kept alive, so the id can never be reused by another.
-        self._prepared[id(statement)] = (statement, prepared)
-        return prepared
+        return prepared.rows(fetched)
 
     async def _connected_pool(self) -> asyncpg.Pool:
         if self._pool is None:

@@ -3,33 +3,22 @@
 import sqlite3
 import threading
 import uuid
-from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import URL, Engine, Select, Uuid, create_engine, event, exc
 
 from infrastructure.persistence.database import async_url, is_sqlite_file, storage_errors
+from infrastructure.persistence.prepared import (
+    Prepared,
+    PreparedStatements,
+    Processor,
+    dialect_result_processor,
+)
 
 # How long a read may wait for a lock before it gives way to the async path. In WAL mode readers
 # do not wait for writers; this bounds the rare wait (a checkpoint) that would stall the loop.
 _BUSY_TIMEOUT_SECONDS = 0.02
-# Prebuilt statements are few; a bound keeps a caller that passes fresh ones from growing the map.
-_MAX_PREPARED = 64
-
-Processor = Callable[[Any], Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A SELECT compiled once: its SQL text, how to bind its parameters and type its columns."""
-
-    sql: str
-    parameters: tuple[tuple[str, Any, Processor], ...]  # name, default value, bind processor
-    columns: tuple[Processor, ...]
-    row: Callable[..., Any]  # a named tuple of the selected columns, read like a Row
-
 
 class SqliteReader:
     """Runs SELECTs on the calling (event loop) thread, with no driver thread in between.
@@ -49,7 +38,7 @@ class SqliteReader:
             connect_args={"timeout": _BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         event.listen(self._engine, "connect", _read_only)
-        self._prepared: dict[int, tuple[Select[Any], _Prepared]] = {}
+        self._prepared = PreparedStatements(self._engine.dialect, _result_processor)
         self._connection: sqlite3.Connection | None = None
         # Reads normally come from the loop's one thread; another thread takes the engine path.
         self._lock = threading.Lock()
@@ -63,7 +52,7 @@ class SqliteReader:
         the loop's thread."""
         if parameters is not None and self._lock.acquire(blocking=False):
             try:
-                prepared = self._prepare(statement)
+                prepared = self._prepared.get(statement)
                 if prepared is not None:
                     return self._run(prepared, parameters)
             finally:
@@ -77,45 +66,13 @@ class SqliteReader:
                 # Busy, or worse: the async path waits its turn in a thread, or reports it.
                 return None
 
-    def _run(self, prepared: _Prepared, parameters: Mapping[str, Any]) -> Sequence[Any] | None:
-        values = []
-        for name, default, process in prepared.parameters:
-            value = parameters.get(name, default)
-            values.append(value if process is None else process(value))
+    def _run(self, prepared: Prepared, parameters: Mapping[str, Any]) -> Sequence[Any] | None:
         try:
-            fetched = self._connect().execute(prepared.sql, values).fetchall()
+            fetched = self._connect().execute(prepared.sql, prepared.values(parameters)).fetchall()
         except sqlite3.OperationalError:
             # Busy, or worse: the async path waits its turn in a thread, or reports it.
             return None
-        columns, row = prepared.columns, prepared.row
-        return [row(*[value if process is None else process(value)
-                      for process, value in zip(columns, raw, strict=True)])
-                for raw in fetched]
-
-    def _prepare(self, statement: Select[Any]) -> _Prepared | None:
-        found = self._prepared.get(id(statement))
-        if found is not None and found[0] is statement:
-            return found[1]
-        if len(self._prepared) >= _MAX_PREPARED:
-            return None
-        dialect = self._engine.dialect
-        compiled = statement.compile(dialect=dialect)
-        binds = compiled.binds
-        names = compiled.positiontup or []
-        keys = [str(column.key) for column in statement.selected_columns]
-        prepared = _Prepared(
-            sql=compiled.string,
-            parameters=tuple(
-                (name, binds[name].effective_value,
-                 binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                for name in names),
-            columns=tuple(_result_processor(column.type, dialect)
-                          for column in statement.selected_columns),
-            row=namedtuple("Row", keys, rename=True),
-        )
-        # Keyed by id with the statement kept alive, so the id can never be reused by another.
-        self._prepared[id(statement)] = (statement, prepared)
-        return prepared
+        return prepared.rows(fetched)
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -136,8 +93,7 @@ class SqliteReader:
 def _result_processor(column_type: Any, dialect: Any) -> Processor:
     if isinstance(column_type, Uuid) and column_type.as_uuid:
         return uuid_from_hex
-    processor: Processor = column_type.dialect_impl(dialect).result_processor(dialect, None)
-    return processor
+    return dialect_result_processor(column_type, dialect)
 
 
 _UNKNOWN_SAFETY = uuid.SafeUUID.unknown  # read once: an enum member is a property lookup
