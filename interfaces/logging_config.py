@@ -2,12 +2,14 @@
 
 import json
 import logging
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 LINE = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 ACCESS_LOGGER = "roomkey.access"
+# The access line's arguments, in order (see EdgeMiddleware): positional, since a mapping
+# costs the line a tenth more, and it is written for every request.
+ACCESS_FIELDS = ("client", "method", "path", "http_version", "status", "duration_ms")
 
 LogFormat = Literal["text", "json"]
 
@@ -24,9 +26,11 @@ class JsonLineFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
         }
-        # The access line's arguments are a mapping of its fields (see EdgeMiddleware).
-        if record.name == ACCESS_LOGGER and isinstance(record.args, Mapping):
-            line.update(record.args)
+        if record.name == ACCESS_LOGGER and isinstance(record.args, tuple):
+            line.update(zip(ACCESS_FIELDS, record.args, strict=True))
+            duration = line["duration_ms"]
+            if isinstance(duration, float):
+                line["duration_ms"] = round(duration, 3)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
