@@ -51,3 +51,10 @@ def test_a_generated_key_starts_production_which_answers_only_its_hosts(tmp_path
 
     assert ours.status_code == 200
     assert (other.status_code, other.json()) == (400, {"detail": "Invalid Host header"})
+
+
+def test_migrate_needs_no_allowed_hosts(tmp_path: Path) -> None:
+    result = run("migrate", cwd=tmp_path, env="production", database_url="memory://",
+                 secret_key=STRONG_KEY)
+
+    assert (result.returncode, result.stdout.strip()) == (0, "memory:// has no schema to migrate")
