@@ -102,3 +102,14 @@ def test_a_head_within_the_limit_is_served(server: Served) -> None:
 
     assert response.status_code == 200
 
+
+
+def test_bodies_and_kept_alive_connections_do_not_count_against_the_head(server: Served) -> None:
+    body = {"email": "kept@example.com", "password": "x" * 40_000}  # a 40 KB body, 422
+
+    with httpx.Client(base_url=server.base_url) as client:
+        statuses = [client.post("/auth/register", json=body).status_code for _ in range(5)]
+        statuses += [client.get("/rooms", headers={"X-Big": "g" * 10_000}).status_code
+                     for _ in range(20)]
+
+    assert statuses == [422] * 5 + [200] * 20
