@@ -114,6 +114,7 @@ async def test_plain_cookies_keep_their_names(api_factory: AppFactory) -> None:
     names = [header.split("=")[0] for header in response.headers.get_list("set-cookie")]
     assert sorted(names) == ["access_token", "csrf_token", "refresh_token"]
     assert api.cookie_names == PLAIN_COOKIE_NAMES
+    assert (await api.client.post("/auth/refresh", headers=api.csrf())).status_code == 200
 
 
 @pytest.mark.parametrize(("env", "names"), [("production", SECURE_COOKIE_NAMES),
