@@ -8,6 +8,7 @@ from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
     Clock,
+    Fingerprint,
     PasswordHasher,
     RequestContext,
     Throttle,
@@ -41,21 +42,24 @@ class LoginUser:
     - Unknown email, wrong password and inactive user give the same InvalidCredentials.
     - A hash made with outdated parameters or scheme (e.g. bcrypt) is replaced on success.
     - The session ends at an absolute expiry, however often it is refreshed.
-    - Success, failure and throttling are audited.
+    - Success, failure and throttling are audited; a failure names the account tried by its
+      fingerprint (registered or not), so a spray across many addresses shows, and groups.
 
-    Five collaborators, one over the house limit: the throttle and the clock are both part of
-    what a login is (who may try, and when the session it starts ends).
+    Six collaborators, two over the house limit: the throttle, the fingerprint and the clock
+    are all part of what a login is (who may try, who tried, and when the session ends).
     """
 
     def __init__(
         self, uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, throttle: Throttle,
-        clock: Clock, *, session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+        clock: Clock, *, fingerprint: Fingerprint,
+        session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
         self._throttle = throttle
         self._clock = clock
+        self._fingerprint = fingerprint
         self._session_lifetime = session_lifetime
 
     async def execute(
@@ -73,7 +77,8 @@ class LoginUser:
         password_hash = user.password_hash if user else self._hasher.dummy_hash
         password_ok = await self._hasher.verify(password, password_hash)
         if user is None or not password_ok or not user.is_active:
-            await self._audit(AuditEventType.LOGIN_FAILED, user, context)
+            await self._audit(AuditEventType.LOGIN_FAILED, user, context,
+                              detail=f"account {self._fingerprint.of(account)}")
             raise InvalidCredentials()
         tokens = await self._start_session(user, password, device, context)
         await self._throttle.reset(ThrottleScope.LOGIN_PER_ACCOUNT, account)

@@ -245,6 +245,14 @@ class AuditLog(Protocol):
         ...
 
 
+class Fingerprint(Protocol):
+    """A keyed one-way name for personal data (an email, an address): the same input always
+    gives the same fingerprint, so attempts on one account can be counted and grouped, but
+    without the key nobody can test a guess of what it names."""
+
+    def of(self, value: str) -> str: ...
+
+
 class ThrottleScope(StrEnum):
     LOGIN_PER_ACCOUNT = "login_per_account"
     LOGIN_PER_IP = "login_per_ip"

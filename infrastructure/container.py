@@ -29,6 +29,7 @@ from application.update_user_access import UpdateUserAccess
 from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
+from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
@@ -109,12 +110,14 @@ class Container(containers.DeclarativeContainer):
 
     rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
                                        settings.provided.redis_key_prefix)
-    throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter)
+    fingerprint = providers.Singleton(HmacFingerprint, secret_key)
+    throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter,
+                                   fingerprint)
 
     register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
                                       policy=password_policy)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens,
-                                   throttle=throttle, clock=clock,
+                                   throttle=throttle, clock=clock, fingerprint=fingerprint,
                                    session_lifetime=settings.provided.session_lifetime)
     throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
     list_audit_events = providers.Factory(ListAuditEvents, uow=uow)

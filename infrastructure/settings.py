@@ -3,7 +3,6 @@
 import ipaddress
 import logging
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,11 +13,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.signing_keys import (
+    HOW_TO_MAKE_ONE,
+    MIN_KEY_BYTES,
+    generate_key,
+    is_too_short,
+    key_weakness,
+)
 
 logger = logging.getLogger("roomkey.settings")
 
-MIN_SECRET_BYTES = 32
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./roomkey.db"
+DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # as Node.js's and h11's
 
 
 class ConfigurationError(RuntimeError):
@@ -59,7 +65,13 @@ class Settings(BaseSettings):
     # Comma-separated origins allowed to call the API with credentials from a browser.
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The request line and headers together; `roomkey serve` answers 431 past it.
+    max_header_bytes: int = Field(default=DEFAULT_MAX_HEADER_BYTES, ge=4096)
+    # Comma-separated host names the service answers for; empty means any, in development.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
     docs_enabled: bool | None = None
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod
@@ -67,12 +79,17 @@ class Settings(BaseSettings):
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -158,32 +175,50 @@ class Settings(BaseSettings):
 def resolve_secret_key(settings: Settings) -> str:
     """The HMAC signing key.
 
-    Production refuses to start without a strong key. Development generates one and keeps it in
-    a local file (created with mode 0600), so tokens survive restarts without any set-up.
+    Production refuses to start without a key, or with one that is short or predictable.
+    Development generates one and keeps it in a local file (created with mode 0600), so tokens
+    survive restarts without any set-up; a key set by hand there need only be long enough.
     """
     if settings.secret_key is not None:
         key = settings.secret_key.get_secret_value()
-        if len(key.encode()) < MIN_SECRET_BYTES:
-            raise ConfigurationError(
-                f"ROOMKEY_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes; generate one with "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
-            )
+        _check_key("ROOMKEY_SECRET_KEY", key, production=settings.is_production)
         return key
     if settings.is_production:
         raise ConfigurationError(
-            "ROOMKEY_SECRET_KEY is not set. In production Roomkey will not start without a "
-            f"signing key of at least {MIN_SECRET_BYTES} bytes."
-        )
+            f"ROOMKEY_SECRET_KEY is not set; production needs a strong signing key: "
+            f"{HOW_TO_MAKE_ONE}")
     return _development_key(settings.secret_key_file)
 
 
 def previous_secret_keys(settings: Settings) -> list[str]:
     """Retired signing keys that still verify tokens until those expire (key rotation)."""
     keys = [key.get_secret_value() for key in settings.previous_secret_keys]
-    if any(len(key.encode()) < MIN_SECRET_BYTES for key in keys):
-        raise ConfigurationError(
-            f"Every ROOMKEY_PREVIOUS_SECRET_KEYS entry must be at least {MIN_SECRET_BYTES} bytes")
+    for key in keys:
+        _check_key("Every ROOMKEY_PREVIOUS_SECRET_KEYS entry", key,
+                   production=settings.is_production)
     return keys
+
+
+def allowed_hosts(settings: Settings) -> frozenset[str] | None:
+    """The host names to answer for; None means any (development's default).
+
+    Production refuses to start without the list: a Host header is the client's to write.
+    """
+    if settings.allowed_hosts and "*" not in settings.allowed_hosts:
+        return frozenset(host.lower().strip("[]") for host in settings.allowed_hosts)
+    if settings.is_production and not settings.allowed_hosts:
+        raise ConfigurationError(
+            "ROOMKEY_ALLOWED_HOSTS is not set; in production name the host names Roomkey "
+            "answers for, comma-separated (e.g. api.example.com), or '*' for any")
+    return None
+
+
+def _check_key(name: str, key: str, *, production: bool) -> None:
+    weakness = key_weakness(key)
+    # A token signed with a guessable key can be forged: production checks the entropy too.
+    # In development a hand-set key need only be long enough; it guards nothing of value.
+    if weakness is not None and (production or is_too_short(key)):
+        raise ConfigurationError(f"{name} {weakness}; {HOW_TO_MAKE_ONE}")
 
 
 def _development_key(path: Path) -> str:
@@ -191,11 +226,12 @@ def _development_key(path: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         key = path.read_text().strip()
-        if len(key.encode()) >= MIN_SECRET_BYTES:
+        if not is_too_short(key):
             return key
         raise ConfigurationError(
-            f"{path} holds a key shorter than {MIN_SECRET_BYTES} bytes") from None
-    key = secrets.token_urlsafe(48)
+            f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new "
+            "one") from None
+    key = generate_key()
     with os.fdopen(fd, "w") as file:
         file.write(key)
     logger.warning("No ROOMKEY_SECRET_KEY set: generated a development key in %s. "

@@ -12,7 +12,7 @@ from application.throttle_client import ThrottleClient
 from domain.users import User
 from infrastructure.container import Container
 from interfaces.http.client_context import Context
-from interfaces.http.cookies import ACCESS_COOKIE, session_cookie
+from interfaces.http.cookies import access_cookie
 
 
 class _SessionToken(OAuth2PasswordBearer):
@@ -31,7 +31,7 @@ class _SessionToken(OAuth2PasswordBearer):
 
     # Request, not the base's HTTPConnection: these only ever serve HTTP routes.
     async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
-        return await super().__call__(request) or session_cookie(request, ACCESS_COOKIE)
+        return await super().__call__(request) or access_cookie(request)
 
 
 class _SessionAuthentication(_SessionToken):

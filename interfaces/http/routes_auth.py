@@ -11,7 +11,7 @@ from application.ports import RequestContext, ThrottleScope
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from interfaces.http.client_context import Context
-from interfaces.http.cookies import REFRESH_COOKIE, clear_session_cookies, session_cookie
+from interfaces.http.cookies import clear_session_cookies, refresh_cookie
 from interfaces.http.cookies import set_session_cookies as set_cookies
 from interfaces.http.dependencies import JSON_ONLY, Token, container, throttled, use_case
 from interfaces.http.schemas import (
@@ -82,7 +82,7 @@ async def refresh(
     if body is not None:
         tokens = await refresh_session.execute(refresh_token=body.refresh_token, context=context)
         return TokenPairOut.of(tokens)
-    cookie = session_cookie(request, REFRESH_COOKIE)
+    cookie = refresh_cookie(request)
     tokens = await refresh_session.execute(refresh_token=cookie, context=context)
     set_cookies(response, tokens, container(request).settings())
     return TokenOut.of(tokens)
@@ -94,7 +94,7 @@ async def logout(
     logout_user: Annotated[LogoutUser, use_case("logout_user")],
 ) -> StatusOut:
     await logout_user.execute(access_token=token,
-                              refresh_token=session_cookie(request, REFRESH_COOKIE),
+                              refresh_token=refresh_cookie(request),
                               context=context)
     clear_session_cookies(response, container(request).settings())
     return StatusOut(status="logged out")

@@ -14,6 +14,7 @@ from domain.bookings import Booking
 from domain.errors import RoomUnavailable
 from domain.passwords import PasswordPolicy
 from domain.users import User
+from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.tokens import PyJwtTokenCodec
 from tests.contract.test_repositories import make_room, make_user, store
 from tests.contract.test_session_repositories import make_record, make_session
@@ -109,8 +110,9 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
     tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
     await RegisterUser(uow_factory(clock), hasher, clock, PasswordPolicy()).execute(
         email="ada@example.com", password=PASSWORD)
-    login = await LoginUser(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock).execute(
-        email="ada@example.com", password=PASSWORD)
+    login_user = LoginUser(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock,
+                           fingerprint=HmacFingerprint("contract-test-key"))
+    login = await login_user.execute(email="ada@example.com", password=PASSWORD)
     refresh_token = login.tokens.refresh_token.value
 
     outcomes = await asyncio.gather(

@@ -18,6 +18,7 @@ from application.register_user import RegisterUser
 from application.update_user_access import UpdateUserAccess
 from domain.passwords import PasswordPolicy
 from domain.users import Role, User
+from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.tokens import JoseTokenCodec
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
@@ -109,9 +110,10 @@ class World:
         return user
 
     async def log_in(self, email: str) -> LoginResult:
-        return await LoginUser(self.uow_factory(self.clock), self.hasher, self.tokens,
-                               UnlimitedThrottle(), self.clock).execute(email=email,
-                                                                        password=PASSWORD)
+        login_user = LoginUser(self.uow_factory(self.clock), self.hasher, self.tokens,
+                               UnlimitedThrottle(), self.clock,
+                               fingerprint=HmacFingerprint("contract-test-key"))
+        return await login_user.execute(email=email, password=PASSWORD)
 
     async def stored_user(self, user: User) -> User:
         async with self.uow_factory() as uow:

@@ -29,6 +29,7 @@ from domain.bookings import Room
 from domain.passwords import PasswordPolicy
 from domain.users import PasswordHash, User
 from infrastructure.common_passwords import common_passwords
+from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
@@ -40,6 +41,8 @@ ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "keeper of the keys 1"
 ATTEMPTS_ALLOWED = 3
 TOKEN_SECRET = "unit-test-secret-" + "x" * 32
+# The real adapter: an HMAC is as cheap as a fake.
+FINGERPRINT = HmacFingerprint(TOKEN_SECRET)
 
 
 class YieldingPasswordHasher(FakePasswordHasher):
@@ -92,7 +95,7 @@ def policy() -> PasswordPolicy:
 def throttle() -> LimitsThrottle:
     """The in-process adapter: as fast and predictable as a fake, and the real rules."""
     rates = {scope: f"{ATTEMPTS_ALLOWED}/15 minutes" for scope in ThrottleScope}
-    return LimitsThrottle(rates, ResilientRateLimiter())
+    return LimitsThrottle(rates, ResilientRateLimiter(), FINGERPRINT)
 
 
 @pytest.fixture
@@ -107,7 +110,8 @@ def login_user(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
     clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
+    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
+                     fingerprint=FINGERPRINT)
 
 
 @pytest.fixture

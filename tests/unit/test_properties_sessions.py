@@ -19,7 +19,7 @@ from domain.passwords import PasswordPolicy
 from domain.sessions import refresh_token_digest
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
-from tests.unit.conftest import PASSWORD, make_token_codec
+from tests.unit.conftest import FINGERPRINT, PASSWORD, make_token_codec
 
 EMAIL = "alice@example.com"
 SESSION_LIFETIME = timedelta(days=30)
@@ -86,7 +86,8 @@ class World:
         self.register = RegisterUser(MemoryUnitOfWork(self.store, self.clock), hasher,
                                      self.clock, PasswordPolicy())
         self.login = LoginUser(MemoryUnitOfWork(self.store, self.clock), hasher, tokens,
-                               UnlimitedThrottle(), self.clock, session_lifetime=SESSION_LIFETIME)
+                               UnlimitedThrottle(), self.clock, fingerprint=FINGERPRINT,
+                               session_lifetime=SESSION_LIFETIME)
         self.refresh = RefreshSession(MemoryUnitOfWork(self.store), tokens, self.clock)
         self.logout = LogoutUser(MemoryUnitOfWork(self.store), tokens, self.clock)
         self.authenticate = AuthenticateUser(MemoryUnitOfWork(self.store), tokens, self.clock)

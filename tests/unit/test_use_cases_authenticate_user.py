@@ -14,7 +14,7 @@ from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
-from tests.unit.conftest import PASSWORD, LogIn
+from tests.unit.conftest import FINGERPRINT, PASSWORD, LogIn
 
 
 async def test_valid_token_authenticates_its_user_and_session(
@@ -157,7 +157,7 @@ async def test_token_outliving_its_session_is_not_authenticated(
 ) -> None:
     # The session ends before the 15-minute access token does: the session decides.
     login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
-                           session_lifetime=timedelta(minutes=10))
+                           fingerprint=FINGERPRINT, session_lifetime=timedelta(minutes=10))
     access_token = (await login_user.execute(email="alice@example.com", password=PASSWORD)
                     ).tokens.access_token.value
     clock.advance(timedelta(minutes=9))

@@ -18,7 +18,7 @@ from domain.users import User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
-from tests.unit.conftest import PASSWORD, YieldingPasswordHasher
+from tests.unit.conftest import FINGERPRINT, PASSWORD, YieldingPasswordHasher
 
 
 async def test_login_returns_a_token_for_the_user(
@@ -197,7 +197,8 @@ async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
 ) -> None:
     hasher = YieldingPasswordHasher()
     store.users[alice.id].password_hash = hasher.legacy_hash(PASSWORD)
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle, clock)
+    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle, clock,
+                           fingerprint=FINGERPRINT)
     update_user_access = UpdateUserAccess(MemoryUnitOfWork(store), clock)
 
     await asyncio.gather(
@@ -240,7 +241,7 @@ async def test_login_honours_the_configured_session_lifetime(
     throttle: LimitsThrottle, alice: User,
 ) -> None:
     login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
-                           session_lifetime=timedelta(hours=8))
+                           fingerprint=FINGERPRINT, session_lifetime=timedelta(hours=8))
 
     result = await login_user.execute(email="alice@example.com", password=PASSWORD)
 
