@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.bookings import Booking, DateRange, Room
+from domain.mfa import MfaChallenge, TotpCredential
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, User
 
@@ -149,6 +150,43 @@ class RefreshTokenRepository(Protocol):
         ...
 
 
+class MfaRepository(Protocol):
+    """Each user's TOTP credential and the digests of their recovery codes."""
+
+    async def get(self, user_id: uuid.UUID) -> TotpCredential | None: ...
+
+    async def save(self, credential: TotpCredential) -> None:
+        """Add the user's credential, or replace the one they have."""
+        ...
+
+    async def accept_step(self, user_id: uuid.UUID, step: int) -> bool:
+        """Record `step` as the last accepted time step, atomically: True for exactly one of
+        many concurrent callers, and only while `step` is later than the last one recorded."""
+        ...
+
+    async def remove(self, user_id: uuid.UUID) -> None:
+        """Forget the credential and every recovery code of the user."""
+        ...
+
+    async def replace_recovery_codes(self, user_id: uuid.UUID, digests: list[str]) -> None: ...
+
+    async def use_recovery_code(self, user_id: uuid.UUID, digest: str) -> bool:
+        """Spend the code, atomically: True for exactly one of many concurrent callers."""
+        ...
+
+
+class MfaChallengeRepository(Protocol):
+    async def add(self, challenge: MfaChallenge) -> None: ...
+
+    async def get(self, digest: str) -> MfaChallenge | None: ...
+
+    async def use(self, digest: str, now: datetime) -> bool:
+        """Mark the challenge used, atomically: True for exactly one of many concurrent callers."""
+        ...
+
+    async def count_failure(self, digest: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without commit() rolls back."""
 
@@ -158,6 +196,8 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: "AuditLog"
+    mfa: MfaRepository
+    mfa_challenges: MfaChallengeRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -184,6 +224,35 @@ class RequestContext:
 NO_REQUEST_CONTEXT = RequestContext()
 
 
+class TotpVerifier(Protocol):
+    """RFC 6238 codes (SHA-1, 6 digits, 30-second steps) at the injected clock's time."""
+
+    def new_secret(self) -> str:
+        """A fresh random secret, in the base32 form authenticator apps take."""
+        ...
+
+    def provisioning_uri(self, secret: str, *, account: str) -> str:
+        """The otpauth:// URI an authenticator app reads (from a QR code), naming the issuer."""
+        ...
+
+    def matching_step(self, secret: str, code: str) -> int | None:
+        """The time step whose code `code` is, within one step either side of now; else None."""
+        ...
+
+
+class SecretBox(Protocol):
+    """Authenticated encryption of secrets kept at rest (a TOTP secret)."""
+
+    def seal(self, plaintext: bytes, *, associated: bytes) -> bytes:
+        """Encrypt; `associated` (e.g. the owner's id) must be given again to open it, so a
+        sealed value copied to another row does not open there."""
+        ...
+
+    def open(self, sealed: bytes, *, associated: bytes) -> bytes:
+        """Decrypt; raise ValueError for anything this box did not seal with `associated`."""
+        ...
+
+
 class AuditEventType(StrEnum):
     REGISTER = "register"
     LOGIN_SUCCEEDED = "login_succeeded"
@@ -197,6 +266,16 @@ class AuditEventType(StrEnum):
     REFRESH_REUSE = "refresh_reuse"
     PASSWORD_CHANGE = "password_change"  # noqa: S105 - an event name, not a secret
     ROLE_CHANGE = "role_change"
+    # Recorded by the second-factor and step-up use cases.
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # noqa: S105 - an event name
+    MFA_REQUIRED = "mfa_required"  # the password was right; the second factor is awaited
+    MFA_FAILED = "mfa_failed"
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    RECOVERY_CODE_USED = "recovery_code_used"  # the hook for telling the user by mail
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    REAUTHENTICATED = "reauthenticated"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,6 +329,7 @@ class ThrottleScope(StrEnum):
     LOGIN_PER_IP = "login_per_ip"
     REGISTER_PER_IP = "register_per_ip"
     REFRESH_PER_IP = "refresh_per_ip"
+    MFA_PER_ACCOUNT = "mfa_per_account"
 
 
 class Throttle(Protocol):

@@ -11,7 +11,12 @@ import uvicorn
 from domain.errors import DomainError
 from infrastructure.container import close_storage
 from infrastructure.persistence.database import run_migrations
-from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
+from infrastructure.settings import (
+    ConfigurationError,
+    Settings,
+    resolve_data_key,
+    resolve_secret_key,
+)
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 
@@ -23,6 +28,7 @@ def _settings() -> Settings:
     try:
         settings = Settings()
         resolve_secret_key(settings)
+        resolve_data_key(settings)
     except (ConfigurationError, ValueError) as error:
         typer.secho(f"roomkey: {error}", err=True, fg="red")
         raise typer.Exit(2) from None

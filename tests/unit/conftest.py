@@ -34,6 +34,7 @@ from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
 from tests.fakes import FakeClock, FakePasswordHasher
+from tests.wiring import make_change_password, make_login_user
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
@@ -107,7 +108,7 @@ def login_user(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
     clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
+    return make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
 
 
 @pytest.fixture
@@ -144,7 +145,7 @@ def revoke_session(store: MemoryStore, clock: FakeClock) -> RevokeSession:
 def change_password(
     store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
 ) -> ChangePassword:
-    return ChangePassword(MemoryUnitOfWork(store, clock), hasher, clock, policy)
+    return make_change_password(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
