@@ -1,6 +1,6 @@
 """Request and response bodies of the second factor, step-up and account deletion."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -9,7 +9,7 @@ from application.start_session import LoginResult
 from interfaces.http.schemas import Request
 
 # A TOTP code (six digits, spaces allowed) or a recovery code: short, so a bound is cheap.
-Code = Field(min_length=1, max_length=32)
+Code = Annotated[str, Field(min_length=1, max_length=32)]
 
 
 class MfaRequiredOut(BaseModel):
@@ -29,8 +29,8 @@ class MfaVerifyIn(Request):
     """Exactly one of `code` (from the authenticator) and `recovery_code`."""
 
     mfa_token: str = Field(max_length=128)
-    code: str | None = Code
-    recovery_code: str | None = Code
+    code: Code | None = None
+    recovery_code: Code | None = None
 
     @model_validator(mode="after")
     def _one_code(self) -> "MfaVerifyIn":
@@ -39,14 +39,14 @@ class MfaVerifyIn(Request):
 
 
 class CodeIn(Request):
-    code: str = Code
+    code: Code
 
 
 class AnyCodeIn(Request):
     """Exactly one of `code` and `recovery_code`."""
 
-    code: str | None = Code
-    recovery_code: str | None = Code
+    code: Code | None = None
+    recovery_code: Code | None = None
 
     @model_validator(mode="after")
     def _one_code(self) -> "AnyCodeIn":
@@ -63,8 +63,8 @@ class ReauthenticateIn(Request):
     """With a second factor, `code` (or `recovery_code`) as well as the password."""
 
     password: str = Field(max_length=1024)
-    code: str | None = Code
-    recovery_code: str | None = Code
+    code: Code | None = None
+    recovery_code: Code | None = None
 
 
 class PasswordIn(Request):
