@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from application.errors import MfaConflict
-from application.ports import Clock, SecretBox, TotpVerifier, UnitOfWork
+from application.mfa_ports import SecretBox, TotpVerifier
+from application.ports import Clock, UnitOfWork
 from domain.mfa import TotpCredential
 from domain.users import User
 

@@ -7,8 +7,8 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from domain.bookings import Booking, DateRange, Room
-from domain.mfa import MfaChallenge, TotpCredential
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, User
 
@@ -150,43 +150,6 @@ class RefreshTokenRepository(Protocol):
         ...
 
 
-class MfaRepository(Protocol):
-    """Each user's TOTP credential and the digests of their recovery codes."""
-
-    async def get(self, user_id: uuid.UUID) -> TotpCredential | None: ...
-
-    async def save(self, credential: TotpCredential) -> None:
-        """Add the user's credential, or replace the one they have."""
-        ...
-
-    async def accept_step(self, user_id: uuid.UUID, step: int) -> bool:
-        """Record `step` as the last accepted time step, atomically: True for exactly one of
-        many concurrent callers, and only while `step` is later than the last one recorded."""
-        ...
-
-    async def remove(self, user_id: uuid.UUID) -> None:
-        """Forget the credential and every recovery code of the user."""
-        ...
-
-    async def replace_recovery_codes(self, user_id: uuid.UUID, digests: list[str]) -> None: ...
-
-    async def use_recovery_code(self, user_id: uuid.UUID, digest: str) -> bool:
-        """Spend the code, atomically: True for exactly one of many concurrent callers."""
-        ...
-
-
-class MfaChallengeRepository(Protocol):
-    async def add(self, challenge: MfaChallenge) -> None: ...
-
-    async def get(self, digest: str) -> MfaChallenge | None: ...
-
-    async def use(self, digest: str, now: datetime) -> bool:
-        """Mark the challenge used, atomically: True for exactly one of many concurrent callers."""
-        ...
-
-    async def count_failure(self, digest: str) -> None: ...
-
-
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without commit() rolls back."""
 
@@ -222,35 +185,6 @@ class RequestContext:
 
 # For callers with no client to speak of: start-up, the command line, tests.
 NO_REQUEST_CONTEXT = RequestContext()
-
-
-class TotpVerifier(Protocol):
-    """RFC 6238 codes (SHA-1, 6 digits, 30-second steps) at the injected clock's time."""
-
-    def new_secret(self) -> str:
-        """A fresh random secret, in the base32 form authenticator apps take."""
-        ...
-
-    def provisioning_uri(self, secret: str, *, account: str) -> str:
-        """The otpauth:// URI an authenticator app reads (from a QR code), naming the issuer."""
-        ...
-
-    def matching_step(self, secret: str, code: str) -> int | None:
-        """The time step whose code `code` is, within one step either side of now; else None."""
-        ...
-
-
-class SecretBox(Protocol):
-    """Authenticated encryption of secrets kept at rest (a TOTP secret)."""
-
-    def seal(self, plaintext: bytes, *, associated: bytes) -> bytes:
-        """Encrypt; `associated` (e.g. the owner's id) must be given again to open it, so a
-        sealed value copied to another row does not open there."""
-        ...
-
-    def open(self, sealed: bytes, *, associated: bytes) -> bytes:
-        """Decrypt; raise ValueError for anything this box did not seal with `associated`."""
-        ...
 
 
 class AuditEventType(StrEnum):

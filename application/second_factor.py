@@ -4,7 +4,8 @@ from enum import StrEnum
 
 from application.account_attempts import CODE_SCOPES, AccountAttempts, account_key
 from application.errors import IncorrectCode, MfaConflict
-from application.ports import AuditEventType, RequestContext, SecretBox, TotpVerifier, UnitOfWork
+from application.mfa_ports import SecretBox, TotpVerifier
+from application.ports import AuditEventType, RequestContext, UnitOfWork
 from domain.mfa import TotpCredential, recovery_code_digest
 from domain.users import User
 

@@ -9,13 +9,12 @@ from types import TracebackType
 from typing import Self
 
 from application.errors import EmailAlreadyRegistered
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
     AuditEvent,
     AuditLog,
     BookingRepository,
     Clock,
-    MfaChallengeRepository,
-    MfaRepository,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,

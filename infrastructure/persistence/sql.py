@@ -22,12 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
     AuditLog,
     BookingRepository,
     Clock,
-    MfaChallengeRepository,
-    MfaRepository,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
