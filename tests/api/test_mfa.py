@@ -2,6 +2,7 @@
 codes, concurrent second steps, and the secret at rest."""
 
 import asyncio
+import base64
 from datetime import timedelta
 
 import httpx
@@ -143,8 +144,6 @@ async def test_the_totp_secret_is_not_stored_in_clear(api: Api) -> None:
         async with api.container.engine().connect() as connection:
             stored = (await connection.execute(select(totp_credentials.c.sealed_secret))
                       ).scalar_one()
-
-    import base64
 
     assert len(stored) > 0
     assert secret.encode() not in stored

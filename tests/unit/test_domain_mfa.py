@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from domain.mfa import (
@@ -39,8 +40,6 @@ def test_the_challenge_dies_at_its_expiry() -> None:
 
 
 def test_the_challenge_dies_after_five_wrong_codes_and_once_used() -> None:
-    from dataclasses import replace
-
     challenge = MfaToken.mint(user_id=uuid.uuid4(), now=FIXED_NOW).challenge
 
     assert replace(challenge, failed_codes=MAX_FAILED_CODES - 1).is_open(FIXED_NOW)

@@ -18,6 +18,7 @@ from domain.mfa import MFA_TOKEN_LIFETIME
 from domain.passwords import PasswordPolicy
 from domain.users import User
 from infrastructure.persistence.memory import MemoryStore
+from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.unit.conftest import ATTEMPTS_ALLOWED, PASSWORD
@@ -262,8 +263,6 @@ async def test_the_code_limit_holds_on_its_own(
     store: MemoryStore, clock: FakeClock, hasher: FakePasswordHasher, tokens: TokenCodec,
     policy: PasswordPolicy, alice: User,
 ) -> None:
-    from infrastructure.rate_limiter import ResilientRateLimiter
-
     rates = {scope: "100/15 minutes" for scope in ThrottleScope}
     rates[ThrottleScope.MFA_PER_ACCOUNT] = "2/15 minutes"
     mfa = make_mfa(store, clock, hasher, tokens, LimitsThrottle(rates, ResilientRateLimiter()),
