@@ -1,8 +1,12 @@
 """Settings from ROOMKEY_* environment variables, and the signing-key rules for each environment."""
 
+import base64
+import binascii
 import ipaddress
 import logging
 import os
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -23,6 +27,10 @@ from infrastructure.signing_keys import (
 
 logger = logging.getLogger("roomkey.settings")
 
+DATA_KEY_BYTES = 32
+DATA_KEY_FILE_NAME = ".roomkey-data-key"
+MAKE_DATA_KEY = ("python -c 'import base64, os; "
+                 "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./roomkey.db"
 DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # as Node.js's and h11's
 
@@ -72,8 +80,14 @@ class Settings(BaseSettings):
     docs_enabled: bool | None = None
     log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
     log_format: Literal["text", "json"] = "text"
+    # The second factor and step-up re-authentication.
+    data_key: SecretStr | None = None  # encrypts TOTP secrets at rest
+    mfa_issuer: str = Field(default="Roomkey", min_length=1, max_length=100)
+    mfa_limit_per_account: str = "5/15 minutes"
+    step_up_max_age: timedelta = timedelta(minutes=10)
+    require_mfa_for_admins: bool = False
 
-    @field_validator("access_token_ttl", "session_lifetime", mode="before")
+    @field_validator("access_token_ttl", "session_lifetime", "step_up_max_age", mode="before")
     @classmethod
     def _seconds_or_iso_duration(cls, value: object) -> object:
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
@@ -108,7 +122,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("login_limit_per_account", "login_limit_per_ip", "register_limit_per_ip",
-                     "refresh_limit_per_ip")
+                     "refresh_limit_per_ip", "mfa_limit_per_account")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         try:
@@ -134,6 +148,8 @@ class Settings(BaseSettings):
         if not timedelta(0) < self.access_token_ttl <= self.session_lifetime:
             raise ValueError("ROOMKEY_ACCESS_TOKEN_TTL must be positive and at most "
                              "ROOMKEY_SESSION_LIFETIME")
+        if self.step_up_max_age <= timedelta(0):
+            raise ValueError("ROOMKEY_STEP_UP_MAX_AGE must be positive")
         return self
 
     @property
@@ -165,6 +181,7 @@ class Settings(BaseSettings):
             ThrottleScope.LOGIN_PER_IP: self.login_limit_per_ip,
             ThrottleScope.REGISTER_PER_IP: self.register_limit_per_ip,
             ThrottleScope.REFRESH_PER_IP: self.refresh_limit_per_ip,
+            ThrottleScope.MFA_PER_ACCOUNT: self.mfa_limit_per_account,
         }
 
     @property
@@ -221,19 +238,58 @@ def _check_key(name: str, key: str, *, production: bool) -> None:
         raise ConfigurationError(f"{name} {weakness}; {HOW_TO_MAKE_ONE}")
 
 
+def resolve_data_key(settings: Settings) -> bytes:
+    """The key that encrypts secrets at rest (TOTP secrets): 32 bytes, base64url-encoded.
+
+    Like the signing key: production refuses to start without it; development generates one
+    and keeps it beside the signing key file (mode 0600). Losing it disables every enrolled
+    second factor, so it is backed up with the database, and never stored in it.
+    """
+    if settings.data_key is not None:
+        return _data_key(settings.data_key.get_secret_value(), "ROOMKEY_DATA_KEY")
+    if settings.is_production:
+        raise ConfigurationError(
+            f"ROOMKEY_DATA_KEY is not set. In production Roomkey will not start without a data "
+            f"key; generate one with `{MAKE_DATA_KEY}`")
+    path = settings.secret_key_file.parent / DATA_KEY_FILE_NAME
+    encoded = _kept_in_file(path, _generate_data_key, what="data key",
+                            setting="ROOMKEY_DATA_KEY")
+    return _data_key(encoded, str(path))
+
+
+def _generate_data_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(DATA_KEY_BYTES)).decode()
+
+
+def _data_key(encoded: str, source: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(encoded.encode())
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != DATA_KEY_BYTES:
+        raise ConfigurationError(
+            f"{source} must be {DATA_KEY_BYTES} random bytes in base64url; generate one with "
+            f"`{MAKE_DATA_KEY}`")
+    return key
+
+
 def _development_key(path: Path) -> str:
+    key = _kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
+    if is_too_short(key):
+        raise ConfigurationError(
+            f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new one")
+    return key
+
+
+def _kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
+    """A development secret: read from `path`, or made and written there (mode 0600) first."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_text().strip()
-        if not is_too_short(key):
-            return key
-        raise ConfigurationError(
-            f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new "
-            "one") from None
-    key = generate_key()
+        return path.read_text().strip()
+    value = make()
     with os.fdopen(fd, "w") as file:
-        file.write(key)
-    logger.warning("No ROOMKEY_SECRET_KEY set: generated a development key in %s. "
-                   "Set ROOMKEY_SECRET_KEY in production.", path.resolve())
-    return key
+        file.write(value)
+    logger.warning("No %s set: generated a development %s in %s. Set %s in production.",
+                   setting, what, path.resolve(), setting)
+    return value

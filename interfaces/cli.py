@@ -16,6 +16,7 @@ from infrastructure.settings import (
     Settings,
     allowed_hosts,
     previous_secret_keys,
+    resolve_data_key,
     resolve_secret_key,
 )
 from infrastructure.signing_keys import generate_key
@@ -34,6 +35,7 @@ def _settings(*, serving: bool = False) -> Settings:
         previous_secret_keys(settings)
         if serving:
             allowed_hosts(settings)
+        resolve_data_key(settings)
     except (ConfigurationError, ValueError) as error:
         typer.secho(f"roomkey: {error}", err=True, fg="red")
         raise typer.Exit(2) from None

@@ -23,6 +23,7 @@ from interfaces.http.schemas import (
     TokenPairOut,
     UserOut,
 )
+from interfaces.http.schemas_mfa import MfaRequiredOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 THROTTLED: dict[int | str, dict[str, Any]] = {
@@ -49,24 +50,29 @@ async def register(
 async def login(
     body: Credentials, context: Context, request: Request, response: Response,
     login_user: Annotated[LoginUser, use_case("login_user")],
-) -> TokenOut:
-    """Cookie clients: the refresh token travels only in its HttpOnly cookie."""
+) -> TokenOut | MfaRequiredOut:
+    """Cookie clients: the refresh token travels only in its HttpOnly cookie. With a second
+    factor: no session yet, but an MFA token for POST /auth/mfa/verify."""
     result = await login_user.execute(email=body.email, password=body.password,
-                                      device=_device(context), context=context)
+                                      device=device(context), context=context)
+    if result.tokens is None:
+        return MfaRequiredOut.of(result)
     set_cookies(response, result.tokens, container(request).settings())
     return TokenOut.of(result.tokens)
 
 
 @router.post("/token", responses=UNAUTHORIZED,
              description="The OAuth2 password flow (`username` is the email) for bearer clients "
-                         "and Swagger UI: both tokens come back in the body, no cookie is set.",
+                         "and Swagger UI: both tokens come back in the body, no cookie is set. "
+                         "An account with a second factor is told (401) to log in in two steps.",
              dependencies=[throttled(ThrottleScope.LOGIN_PER_IP)])
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], context: Context,
     login_user: Annotated[LoginUser, use_case("login_user")],
 ) -> TokenPairOut:
     result = await login_user.execute(email=form.username, password=form.password,
-                                      device=_device(context), context=context)
+                                      device=device(context), context=context, two_step=False)
+    assert result.tokens is not None  # two_step=False: a session, or an error
     return TokenPairOut.of(result.tokens)
 
 
@@ -100,7 +106,7 @@ async def logout(
     return StatusOut(status="logged out")
 
 
-def _device(context: RequestContext) -> str:
+def device(context: RequestContext) -> str:
     """What the sessions list shows to tell devices apart."""
     agent = (context.user_agent or "unknown client")[:150]
     return f"{agent} from {context.client_ip or 'unknown address'}"

@@ -15,6 +15,8 @@ from interfaces.http.cookies import CSRF_HEADER, CookieNames, cookie_names
 from tests.fakes import FakeClock
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# 32 bytes, base64url: the key that encrypts TOTP secrets at rest.
+DATA_KEY = "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE="
 ADMIN_EMAIL = "admin@roomkey.test"
 ADMIN_PASSWORD = "keeper-of-the-keys-1"
 PASSWORD = "correct horse battery"
@@ -118,7 +120,7 @@ class _Apps:
 
     async def new(self, **overrides: object) -> Api:
         options: dict[str, object] = {
-            "database_url": self._database_url, "secret_key": SECRET,
+            "database_url": self._database_url, "secret_key": SECRET, "data_key": DATA_KEY,
             "jwt_library": self._jwt_library, "demo_rooms": False, "cookie_secure": True,
             "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD,
         }

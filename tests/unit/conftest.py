@@ -29,12 +29,12 @@ from domain.bookings import Room
 from domain.passwords import PasswordPolicy
 from domain.users import PasswordHash, User
 from infrastructure.common_passwords import common_passwords
-from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
 from tests.fakes import FakeClock, FakePasswordHasher
+from tests.wiring import FINGERPRINT, make_change_password, make_login_user
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
@@ -42,7 +42,6 @@ ADMIN_PASSWORD = "keeper of the keys 1"
 ATTEMPTS_ALLOWED = 3
 TOKEN_SECRET = "unit-test-secret-" + "x" * 32
 # The real adapter: an HMAC is as cheap as a fake.
-FINGERPRINT = HmacFingerprint(TOKEN_SECRET)
 
 
 class YieldingPasswordHasher(FakePasswordHasher):
@@ -110,8 +109,7 @@ def login_user(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
     clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
-                     fingerprint=FINGERPRINT)
+    return make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
 
 
 @pytest.fixture
@@ -148,7 +146,7 @@ def revoke_session(store: MemoryStore, clock: FakeClock) -> RevokeSession:
 def change_password(
     store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
 ) -> ChangePassword:
-    return ChangePassword(MemoryUnitOfWork(store, clock), hasher, clock, policy)
+    return make_change_password(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture
