@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.persistence.database import async_url
 
 logger = logging.getLogger("roomkey.settings")
 
@@ -60,6 +61,12 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     docs_enabled: bool | None = None
+    # Seconds a request may wait on the database (connect, pool checkout, statement, lock)
+    # before it is answered 503.
+    db_timeout: float = Field(default=5.0, gt=0, le=300)
+    workers: int = Field(default=1, ge=1, le=64)
+    # Seconds in-flight requests get to finish after SIGTERM.
+    shutdown_grace: int = Field(default=20, ge=0, le=600)
 
     @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod
@@ -98,6 +105,13 @@ class Settings(BaseSettings):
             limits.parse(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a rate limit such as '10/15 minutes'") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith("memory://"):
+            async_url(value)  # its ValueError names the schemes Roomkey speaks
         return value
 
     @field_validator("redis_url")

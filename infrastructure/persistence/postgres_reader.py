@@ -8,15 +8,17 @@ import asyncpg
 from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
-from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
+from infrastructure.persistence.database import (
+    DEFAULT_TIMEOUT_SECONDS,
+    async_url,
+    postgres_connect_args,
+)
 from infrastructure.persistence.prepared import PreparedStatements
 
 # A reader needs few connections: each read holds one for a single round trip.
 _MAX_CONNECTIONS = 10
 # How the reader's connections show in pg_stat_activity, apart from the engine's.
 APPLICATION_NAME = "roomkey reader"
-# As long as the engine lets a statement run.
-_STATEMENT_TIMEOUT_SECONDS: float = POSTGRES_CONNECT_ARGS["command_timeout"]
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
 # refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
 _GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
@@ -35,7 +37,7 @@ class PostgresReader:
     """
 
     def __init__(
-        self, url: URL, *, statement_timeout: float = _STATEMENT_TIMEOUT_SECONDS
+        self, url: URL, *, statement_timeout: float = DEFAULT_TIMEOUT_SECONDS
     ) -> None:
         self._dialect: Dialect = url.get_dialect()()
         self._connect_options = _connect_options(self._dialect, url, statement_timeout)
@@ -80,14 +82,16 @@ class PostgresReader:
             await pool.close()
 
 
-def postgres_reader_for(database_url: str) -> PostgresReader | None:
+def postgres_reader_for(
+    database_url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+) -> PostgresReader | None:
     """A reader for PostgreSQL; None for SQLite and memory://, which have their own read paths."""
     if database_url.startswith("memory://"):
         return None
     url = async_url(database_url)
     if url.get_backend_name() != "postgresql":
         return None
-    return PostgresReader(url)
+    return PostgresReader(url, statement_timeout=timeout)
 
 
 def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> dict[str, Any]:
@@ -102,7 +106,7 @@ def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> di
                 # The server ends a read that runs too long, as command_timeout would on the
                 # client, where it costs a timer armed and cancelled on the loop for every read.
                 "statement_timeout": str(round(statement_timeout * 1000))}
-    return {**options, **POSTGRES_CONNECT_ARGS, "command_timeout": None,
+    return {**options, **postgres_connect_args(statement_timeout), "command_timeout": None,
             "server_settings": settings}
 
 
