@@ -8,6 +8,7 @@ import asyncpg
 from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
+from application.errors import StorageUnavailable
 from infrastructure.persistence.database import (
     DEFAULT_TIMEOUT_SECONDS,
     async_url,
@@ -20,8 +21,9 @@ _MAX_CONNECTIONS = 10
 # How the reader's connections show in pg_stat_activity, apart from the engine's.
 APPLICATION_NAME = "roomkey reader"
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
-# refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
-_GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+# refused connection, or an error the session path reports as SQLAlchemy does. (A timeout is
+# answered at once: the session path would only wait as long again.)
+_GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 
 
 class PostgresReader:
@@ -41,6 +43,7 @@ class PostgresReader:
     ) -> None:
         self._dialect: Dialect = url.get_dialect()()
         self._connect_options = _connect_options(self._dialect, url, statement_timeout)
+        self._timeout = statement_timeout
         self._prepared = PreparedStatements(self._dialect)
         # Made on first use: asyncpg binds a pool to the event loop that creates it.
         self._pool: asyncpg.Pool | None = None
@@ -59,8 +62,12 @@ class PostgresReader:
             pool = await self._connected_pool()
             # A connection the server dropped while idle is replaced on acquire; one dropped
             # during the read ends up here, and the session path (with its pre-ping) takes over.
-            async with pool.acquire() as connection:
-                fetched = await connection.fetch(prepared.sql, *prepared.values(parameters))
+            async with pool.acquire(timeout=self._timeout) as connection:
+                fetched = await connection.fetch(prepared.sql, *prepared.values(parameters),
+                                                 timeout=self._timeout)
+        except TimeoutError as error:
+            # The database did not answer in time: the session path would wait as long again.
+            raise StorageUnavailable() from error
         except _GIVE_WAY:
             return None
         return prepared.rows(fetched)

@@ -16,7 +16,7 @@ from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
 from tests.api.conftest import SECRET
 from tests.databases import sqlite_url_for
-from tests.redis_server import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 ClientFor = Callable[..., Awaitable[httpx.AsyncClient]]
 
