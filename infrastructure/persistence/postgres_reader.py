@@ -62,7 +62,9 @@ class PostgresReader:
             pool = await self._connected_pool()
             # A connection the server dropped while idle is replaced on acquire; one dropped
             # during the read ends up here, and the session path (with its pre-ping) takes over.
-            async with pool.acquire(timeout=self._timeout) as connection:
+            # The server's statement_timeout ends a slow read; this timeout (one timer on the
+            # loop per read) ends one that a network partition would leave waiting forever.
+            async with pool.acquire() as connection:
                 fetched = await connection.fetch(prepared.sql, *prepared.values(parameters),
                                                  timeout=self._timeout)
         except TimeoutError as error:
