@@ -14,6 +14,8 @@ import multiprocessing
 import signal
 import socket
 import threading
+import time
+from collections import deque
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
@@ -27,6 +29,9 @@ logger = logging.getLogger("roomkey.server")
 APP_FACTORY = "interfaces.http.app:create_app"
 # How much longer than the grace period a worker gets before it is killed.
 _KILL_MARGIN_SECONDS = 5.0
+# A worker that keeps dying (say, at start-up) is not replaced forever: this many replacements
+# within this many seconds stop the service instead.
+_REPLACEMENTS, _REPLACEMENT_WINDOW_SECONDS = 5, 60.0
 
 
 def uvicorn_config(*, host: str, port: int, shutdown_grace: int, log_level: str,
@@ -47,7 +52,10 @@ def serve(*, host: str, port: int, workers: int, shutdown_grace: int, log_level:
     if workers == 1:
         uvicorn.Server(uvicorn_config(**options)).run()
         return
-    Supervisor(workers=workers, **options).run()
+    supervisor = Supervisor(workers=workers, **options)
+    supervisor.run()
+    if supervisor.failed:
+        raise SystemExit(1)
 
 
 def reuseport_socket(host: str, port: int) -> socket.socket:
@@ -78,6 +86,8 @@ class Supervisor:
         self._processes: list[BaseProcess | None] = [None] * workers
         self._stopping = threading.Event()
         self._context = multiprocessing.get_context("spawn")
+        self._replaced: deque[float] = deque(maxlen=_REPLACEMENTS)
+        self.failed = False
 
     def run(self) -> None:
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -101,6 +111,13 @@ class Supervisor:
             if process is not None:
                 logger.error("worker %s exited with code %s; starting another",
                              process.pid, process.exitcode)
+                self._replaced.append(time.monotonic())
+                if (len(self._replaced) == _REPLACEMENTS and
+                        self._replaced[-1] - self._replaced[0] < _REPLACEMENT_WINDOW_SECONDS):
+                    logger.error("workers keep exiting; stopping")
+                    self.failed = True
+                    self._stop(signal.SIGTERM, None)
+                    return
             process = self._context.Process(target=_run_worker, name=f"roomkey-worker-{index}",
                                             args=(self._sockets[index], self._options))
             process.start()

@@ -112,12 +112,11 @@ def worker_pids(server: LiveServer) -> list[int]:
 
 
 def wait_for_workers(server: LiveServer, count: int) -> list[int]:
-    """Block until `count` workers have finished their start-up; their pids."""
+    """Block until `count` worker start-ups have completed (replacements count too); the pids
+    of the workers running then."""
     deadline = time.monotonic() + START_SECONDS
     while server.output().count("Application startup complete") < count:
         if time.monotonic() > deadline or server.process.poll() is not None:
             raise AssertionError(f"{count} workers did not start:\n{server.output()}")
         time.sleep(0.2)
-    pids = worker_pids(server)
-    assert len(pids) == count, pids
-    return pids
+    return worker_pids(server)

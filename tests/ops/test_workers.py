@@ -1,8 +1,10 @@
 """`roomkey serve --workers 2`: both workers serve a fair share of keep-alive connections, and a
 logout through one is a logout for the other."""
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -57,11 +59,17 @@ def test_two_workers_share_keep_alive_connections_and_revocations(tmp_path: Path
                               demo_rooms="true")
     with live_server(env, tmp_path, "--workers", str(WORKERS)) as server:
         pids = wait_for_workers(server, WORKERS)
+        assert len(pids) == WORKERS, pids
         shares = _shares(server, pids, ["wrk", "-t2", "-c32", "-d3s", f"{server.url}/rooms"])
         _revocation_reaches_every_worker(server, pids)
+        os.kill(pids[0], signal.SIGKILL)
+        replaced = wait_for_workers(server, WORKERS + 1)  # one more start-up: its replacement
+        answers = [httpx.get(f"{server.url}/rooms", timeout=30).status_code for _ in range(10)]
 
     print(f"requests per worker: {[f'{share:.0%}' for share in shares]}")
     assert max(shares) <= MAX_SHARE, shares
+    assert pids[0] not in replaced and pids[1] in replaced
+    assert answers == [200] * 10
 
 
 @pytest.mark.postgres
