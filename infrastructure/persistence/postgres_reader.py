@@ -112,8 +112,8 @@ def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> di
         options["statement_cache_size"] = cache_size
     # A reader that can never write cannot write by mistake, as on SQLite.
     settings = {"default_transaction_read_only": "on", "application_name": APPLICATION_NAME,
-                # The server ends a read that runs too long, as command_timeout would on the
-                # client, where it costs a timer armed and cancelled on the loop for every read.
+                # The server ends a read that runs too long, and frees its backend; rows()'
+                # own timeout ends a read whose answer the network lost.
                 "statement_timeout": str(round(statement_timeout * 1000))}
     return {**options, **postgres_connect_args(statement_timeout), "command_timeout": None,
             "server_settings": settings}
