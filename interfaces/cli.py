@@ -27,7 +27,7 @@ from infrastructure.settings_errors import describe_settings_error
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 from interfaces.server import serve as run_server
-from interfaces.startup import StartupRefused, cause_of, preflight
+from interfaces.startup import StartupRefused, cause_of, check_schema, preflight
 
 cli = typer.Typer(help="Roomkey: authentication and bookings over HTTP.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -139,6 +139,7 @@ def create_admin(
 async def _create_admin(settings: Settings, email: str, password: str) -> None:
     container = build_container(settings)
     try:
+        await check_schema(container)
         result = await container.ensure_admin().execute(email=email, password=password)
     except DomainError as error:
         raise _fail(error.detail, code=1) from None
@@ -169,6 +170,7 @@ def set_role(
 async def _set_role(settings: Settings, email: str, role: Role) -> None:
     container = build_container(settings)
     try:
+        await check_schema(container)
         user = await container.set_user_role().execute(email=email, role=role)
     except DomainError as error:
         raise _fail(f"{email}: {error.detail}", code=1) from None

@@ -66,19 +66,22 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 def test_production_refuses_a_database_that_was_never_migrated(tmp_path: Path) -> None:
-    """With the admin variables it used to die in a traceback; without, it served 503s."""
+    """With the admin variables it used to die in a traceback; without, it served 503s; the
+    account commands said "temporarily unavailable"."""
     settings = PRODUCTION | {"database_url": sqlite_url_for(tmp_path / "new.db")}
     admin = {"admin_email": "admin@example.com", "admin_password": ADMIN_PASSWORD}
 
     results = run_concurrently((SERVE, roomkey_environment(**settings, **admin)),
                                (SERVE, roomkey_environment(**settings)),
                                (("migrate", "--check"), roomkey_environment(**settings)),
+                               (("set-role", "a@example.com", "admin"),
+                                roomkey_environment(**settings)),
                                cwd=tmp_path)
 
     expected = (f"roomkey: the database schema is at revision none (empty database), this "
                 f"code needs {HEAD}: run `roomkey migrate`")
-    assert [result.returncode for result in results] == [2, 2, 1]
-    assert [_refusal(result.stderr) for result in results] == [expected] * 3
+    assert [result.returncode for result in results] == [2, 2, 1, 2]
+    assert [_refusal(result.stderr) for result in results] == [expected] * 4
 
 
 @pytest.mark.postgres
