@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import hashing, postgres, report, targets, workload, wrk
+from bench import hashing, postgres, report, shares, targets, workload, wrk
 from bench.report import CEILING, FASTAPI_USERS, TUTORIAL, Results
 from bench.servers import App, peer, roomkey, serving
 
@@ -46,7 +46,7 @@ def sqlite_suite(tool: str, results: Results, seconds: float, rounds: int,
 
 
 def postgres_suite(tool: str, results: Results, password_hash: str, seconds: float,
-                   rounds: int) -> None:
+                   rounds: int, worker_shares: list[list[float]]) -> None:
     with ExitStack() as stack:
         small = stack.enter_context(postgres.database("roomkey_bench_small", 100, password_hash))
         large = stack.enter_context(
@@ -67,7 +67,13 @@ def postgres_suite(tool: str, results: Results, password_hash: str, seconds: flo
         for round_number in range(1, rounds + 1):
             print(f"PostgreSQL round {round_number}/{rounds}", flush=True)
             for name, _, _, base in running:
+                workers = shares.worker_pids(base) if name == targets.PG_TWO else []
+                before = shares.writes(workers)
                 results.add(name, "read", workload.reads(tool, base, cookie_of[name], seconds))
+                if workers:
+                    worker_shares.append(shares.shares(before, shares.writes(workers)))
+                    print(f"  requests per worker: "
+                          f"{' / '.join(f'{s:.0%}' for s in worker_shares[-1])}", flush=True)
             for name, app, users, base in running:
                 results.add(name, "login", workload.logins(
                     tool, app, base, "user%d@bench.test", seconds, users=users))
@@ -100,6 +106,7 @@ def main() -> None:
     print(f"one argon2id verification: {first_timing * 1000:.1f} ms")
     hash_timings = [first_timing]
     results = Results()
+    worker_shares: list[list[float]] = []
     if args.only != "postgres":
         sqlite_suite(tool, results, seconds, args.rounds, hash_timings)
         hash_timings.pop(0)  # those measured beside the login runs are the ones that count
@@ -107,7 +114,7 @@ def main() -> None:
     bound = hashing.bound(hash_seconds)
     if args.only != "sqlite":
         if postgres.available():
-            postgres_suite(tool, results, password_hash, seconds, args.rounds)
+            postgres_suite(tool, results, password_hash, seconds, args.rounds, worker_shares)
         else:
             print(f"PostgreSQL not reachable at {postgres.ADMIN_URL} (set BENCH_POSTGRES_URL): "
                   "its suite is skipped")
@@ -119,7 +126,8 @@ def main() -> None:
              *report.ratio_table(results, "Roomkey", [TUTORIAL, FASTAPI_USERS, CEILING]), "",
              "### PostgreSQL", "",
              *report.postgres_table(results, [targets.PG_ONE, targets.PG_TWO, targets.PG_LARGE]),
-             "", "### Targets", "", *targets.table(results, bound), "",
+             "", *report.share_lines(worker_shares),
+             "", "### Targets", "", *targets.table(results, bound, worker_shares), "",
              f"Run took {time.monotonic() - started:.0f} s."]
     text = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(exist_ok=True)

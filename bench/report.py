@@ -84,3 +84,11 @@ def postgres_table(results: Results, setups: list[str]) -> list[str]:
         cells = [*_cells(results.median(setup, "read")), *_cells(results.median(setup, "login"))]
         lines.append(f"| {setup} | " + " | ".join(cells) + " |")
     return lines
+
+
+def share_lines(worker_shares: list[list[float]]) -> list[str]:
+    """Requests per worker in each `--workers 2` read run (wrk's 32 keep-alive connections)."""
+    if not worker_shares:
+        return []
+    runs = "; ".join(" / ".join(f"{share:.0%}" for share in run) for run in worker_shares)
+    return [f"Requests per worker, 2 workers, reads (each run): {runs}."]

@@ -24,7 +24,8 @@ def _div(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
-def table(results: Results, hashing_bound: float) -> list[str]:
+def table(results: Results, hashing_bound: float,
+          worker_shares: list[list[float]] | None = None) -> list[str]:
     reads = _rps(results, ROOMKEY, "read")
     best_peer = max((r for r in (_rps(results, TUTORIAL, "read"),
                                  _rps(results, FASTAPI_USERS, "read")) if r), default=None)
@@ -50,4 +51,7 @@ def table(results: Results, hashing_bound: float) -> list[str]:
         rows.append(_row(f"2 workers ≥ 1.6× 1 worker on PostgreSQL ({word})",
                          _div(_rps(results, PG_TWO, scenario), _rps(results, PG_ONE, scenario)),
                          1.6))
+    busiest = max((max(run) for run in worker_shares or [] if run), default=None)
+    rows.append(_row("2 workers: no worker > 60 % of the reads (issue 13)", busiest, 0.6,
+                     higher_is_better=False, unit="%"))
     return rows

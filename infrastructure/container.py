@@ -35,6 +35,7 @@ from application.revoke_session import RevokeSession
 from application.second_factor import SecondFactor
 from application.seed_demo_rooms import SeedDemoRooms
 from application.start_session import StartSession
+from application.set_user_role import SetUserRole
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
 from application.verify_mfa_login import VerifyMfaLogin
@@ -46,6 +47,7 @@ from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.readers import reader_for
+from infrastructure.persistence.schema import SchemaWatch
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.secret_box import AesGcmSecretBox
@@ -112,10 +114,12 @@ class Container(containers.DeclarativeContainer):
 
     backend = providers.Singleton(persistence_backend, settings)
     memory_store = providers.Singleton(MemoryStore)
-    engine = providers.Singleton(create_engine_for, settings.provided.database_url)
+    engine = providers.Singleton(create_engine_for, settings.provided.database_url,
+                                 timeout=settings.provided.db_timeout)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
     # The SQLite file's or PostgreSQL's reader, made (like the engine) on first use.
-    reader = providers.Singleton(reader_for, settings.provided.database_url)
+    reader = providers.Singleton(reader_for, settings.provided.database_url,
+                                 timeout=settings.provided.db_timeout)
     uow = providers.Selector(
         backend,
         memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
@@ -124,7 +128,13 @@ class Container(containers.DeclarativeContainer):
     database_ping = providers.Selector(
         backend,
         memory=providers.Callable(memory_ping),
-        sql=providers.Callable(ping, engine),
+        sql=providers.Callable(ping, engine, seconds=settings.provided.db_timeout),
+    )
+    # None for memory://, which has no schema to fall behind.
+    schema_watch = providers.Selector(
+        backend,
+        memory=providers.Object(None),
+        sql=providers.Singleton(SchemaWatch, engine, seconds=settings.provided.db_timeout),
     )
 
     rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
@@ -185,6 +195,7 @@ class Container(containers.DeclarativeContainer):
     ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock,
                                      policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)
+    set_user_role = providers.Factory(SetUserRole, uow=uow)
 
 
 async def close_storage(container: Container) -> None:

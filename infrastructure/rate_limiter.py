@@ -82,6 +82,7 @@ class ResilientRateLimiter:
         retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self._primary = MovingWindowRateLimiter(primary) if primary is not None else None
+        self._primary_storage = primary
         self._fallback = InProcessLimiter()
         self._on_close = on_close
         self._retry_seconds = retry_seconds
@@ -99,6 +100,21 @@ class ResilientRateLimiter:
 
     async def clear(self, item: RateLimitItem, *identifiers: str) -> None:
         await self._run(lambda limiter: limiter.clear(item, *identifiers))
+
+    @property
+    def shared(self) -> bool:
+        """Whether the counts live in Redis (shared by every process), not in this one."""
+        return self._primary_storage is not None
+
+    async def primary_answers(self) -> bool:
+        """Whether Redis answers a ping now (readiness); True when there is no Redis to ask."""
+        if self._primary_storage is None:
+            return True
+        try:
+            async with asyncio.timeout(REDIS_TIMEOUT_SECONDS):
+                return await self._primary_storage.check()
+        except (StorageError, OSError, TimeoutError):
+            return False
 
     async def aclose(self) -> None:
         if self._on_close is not None:

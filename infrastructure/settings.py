@@ -24,6 +24,7 @@ from infrastructure.signing_keys import (
     is_too_short,
     key_weakness,
 )
+from infrastructure.persistence.database import async_url
 
 logger = logging.getLogger("roomkey.settings")
 
@@ -86,6 +87,12 @@ class Settings(BaseSettings):
     mfa_limit_per_account: str = "5/15 minutes"
     step_up_max_age: timedelta = timedelta(minutes=10)
     require_mfa_for_admins: bool = False
+    # Seconds a request may wait on the database (connect, pool checkout, statement, lock)
+    # before it is answered 503.
+    db_timeout: float = Field(default=5.0, gt=0, le=300)
+    workers: int = Field(default=1, ge=1, le=64)
+    # Seconds in-flight requests get to finish after SIGTERM.
+    shutdown_grace: int = Field(default=20, ge=0, le=600)
 
     @field_validator("access_token_ttl", "session_lifetime", "step_up_max_age", mode="before")
     @classmethod
@@ -129,6 +136,13 @@ class Settings(BaseSettings):
             limits.parse(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a rate limit such as '10/15 minutes'") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith("memory://"):
+            async_url(value)  # its ValueError names the schemes Roomkey speaks
         return value
 
     @field_validator("redis_url")

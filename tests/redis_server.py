@@ -1,13 +1,13 @@
 """Pytest fixtures: the Redis server of ROOMKEY_TEST_REDIS_URL, a key prefix per test, a proxy."""
 
-import asyncio
-import contextlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis
+
+from tests.tcp_proxy import TcpProxy
 
 REDIS_URL_VARIABLE = "ROOMKEY_TEST_REDIS_URL"
 REQUIRE_REDIS_VARIABLE = "ROOMKEY_TEST_REQUIRE_REDIS"
@@ -44,41 +44,6 @@ def redis_key_prefix(redis_url: str) -> Iterator[str]:
         keys = list(client.scan_iter(match=f"{prefix}*"))
         if keys:
             client.delete(*keys)
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a server until cut(): then every connection breaks and new
-    ones are refused, as when Redis goes away, without touching the real server."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self._target = (target_host, target_port)
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> int:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        port: int = self._server.sockets[0].getsockname()[1]
-        return port
-
-    async def cut(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        self._writers.clear()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection(*self._target)
-        self._writers |= {writer, upstream_writer}
-        await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
-
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError, OSError):
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    writer.close()
 
 
 @pytest.fixture

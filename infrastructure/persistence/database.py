@@ -22,13 +22,29 @@ _CONNECTION_SQLSTATE_CLASSES = frozenset({"08", "28", "3D", "53", "57", "58"})
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
-# asyncpg waits 60 s by default; an unreachable server should answer 503 quickly.
-POSTGRES_CONNECT_ARGS: dict[str, Any] = {"timeout": 5, "command_timeout": 30}
+# How long a request may wait on the database before it is answered 503 (ROOMKEY_DB_TIMEOUT).
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
+
+def postgres_connect_args(timeout: float) -> dict[str, Any]:
+    """asyncpg's connect arguments: every wait bounded by `timeout` (asyncpg's default is 60 s).
+
+    The server ends a statement that runs, or waits on a lock, for longer (statement_timeout,
+    SQLSTATE 57014); the client's command_timeout covers a server that no longer answers at all.
+    """
+    return {"timeout": timeout, "command_timeout": timeout,
+            "server_settings": {"statement_timeout": str(round(timeout * 1000))}}
 
 
 def async_url(url: str | URL) -> URL:
     """The URL with its async driver: `postgresql://` becomes `postgresql+asyncpg://`."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        # SQLAlchemy's message quotes the URL, password and all.
+        raise ValueError("ROOMKEY_DATABASE_URL is not a database URL: use "
+                         "sqlite+aiosqlite:///path/to/file.db or "
+                         "postgresql+asyncpg://user@host/database") from None
     backend = parsed.get_backend_name()
     async_driver = _ASYNC_DRIVERS.get(backend)
     # A bare scheme gets the async driver; an explicit other driver is refused, not swapped.
@@ -41,26 +57,27 @@ def async_url(url: str | URL) -> URL:
     return parsed.set(drivername=f"{backend}+{async_driver}")
 
 
-def create_engine_for(url: str) -> AsyncEngine:
-    """An engine tuned for the backend the URL names. The caller disposes of it."""
+def create_engine_for(url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> AsyncEngine:
+    """An engine tuned for the backend the URL names, its waits bounded by `timeout` seconds.
+    The caller disposes of it."""
     parsed = async_url(url)
     if parsed.get_backend_name() == "sqlite":
         # The driver's busy timeout: writers queue for the write lock instead of failing at once.
         # The driver's default transaction control is relied upon: BEGIN is sent before the
         # first write, so a transaction's earlier reads hold no snapshot that could go stale
         # while it waits for the lock (SQLite would then fail instead of waiting).
-        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        engine = create_async_engine(parsed, connect_args={"timeout": timeout})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=is_sqlite_file(parsed)))
         return engine
     return create_async_engine(
         parsed,
         pool_size=10,
         max_overflow=10,
-        pool_timeout=10,
+        pool_timeout=timeout,
         # Connections broken by a server restart are replaced instead of failing one request.
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args=POSTGRES_CONNECT_ARGS,
+        connect_args=postgres_connect_args(timeout),
     )
 
 

@@ -8,18 +8,22 @@ import asyncpg
 from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
-from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
+from application.errors import StorageUnavailable
+from infrastructure.persistence.database import (
+    DEFAULT_TIMEOUT_SECONDS,
+    async_url,
+    postgres_connect_args,
+)
 from infrastructure.persistence.prepared import PreparedStatements
 
 # A reader needs few connections: each read holds one for a single round trip.
 _MAX_CONNECTIONS = 10
 # How the reader's connections show in pg_stat_activity, apart from the engine's.
 APPLICATION_NAME = "roomkey reader"
-# As long as the engine lets a statement run.
-_STATEMENT_TIMEOUT_SECONDS: float = POSTGRES_CONNECT_ARGS["command_timeout"]
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
-# refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
-_GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+# refused connection, or an error the session path reports as SQLAlchemy does. (A timeout is
+# answered at once: the session path would only wait as long again.)
+_GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 
 
 class PostgresReader:
@@ -35,10 +39,11 @@ class PostgresReader:
     """
 
     def __init__(
-        self, url: URL, *, statement_timeout: float = _STATEMENT_TIMEOUT_SECONDS
+        self, url: URL, *, statement_timeout: float = DEFAULT_TIMEOUT_SECONDS
     ) -> None:
         self._dialect: Dialect = url.get_dialect()()
         self._connect_options = _connect_options(self._dialect, url, statement_timeout)
+        self._timeout = statement_timeout
         self._prepared = PreparedStatements(self._dialect)
         # Made on first use: asyncpg binds a pool to the event loop that creates it.
         self._pool: asyncpg.Pool | None = None
@@ -57,8 +62,14 @@ class PostgresReader:
             pool = await self._connected_pool()
             # A connection the server dropped while idle is replaced on acquire; one dropped
             # during the read ends up here, and the session path (with its pre-ping) takes over.
+            # The server's statement_timeout ends a slow read; this timeout (one timer on the
+            # loop per read) ends one that a network partition would leave waiting forever.
             async with pool.acquire() as connection:
-                fetched = await connection.fetch(prepared.sql, *prepared.values(parameters))
+                fetched = await connection.fetch(prepared.sql, *prepared.values(parameters),
+                                                 timeout=self._timeout)
+        except TimeoutError as error:
+            # The database did not answer in time: the session path would wait as long again.
+            raise StorageUnavailable() from error
         except _GIVE_WAY:
             return None
         return prepared.rows(fetched)
@@ -80,14 +91,16 @@ class PostgresReader:
             await pool.close()
 
 
-def postgres_reader_for(database_url: str) -> PostgresReader | None:
+def postgres_reader_for(
+    database_url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+) -> PostgresReader | None:
     """A reader for PostgreSQL; None for SQLite and memory://, which have their own read paths."""
     if database_url.startswith("memory://"):
         return None
     url = async_url(database_url)
     if url.get_backend_name() != "postgresql":
         return None
-    return PostgresReader(url)
+    return PostgresReader(url, statement_timeout=timeout)
 
 
 def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> dict[str, Any]:
@@ -99,10 +112,10 @@ def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> di
         options["statement_cache_size"] = cache_size
     # A reader that can never write cannot write by mistake, as on SQLite.
     settings = {"default_transaction_read_only": "on", "application_name": APPLICATION_NAME,
-                # The server ends a read that runs too long, as command_timeout would on the
-                # client, where it costs a timer armed and cancelled on the loop for every read.
+                # The server ends a read that runs too long, and frees its backend; rows()'
+                # own timeout ends a read whose answer the network lost.
                 "statement_timeout": str(round(statement_timeout * 1000))}
-    return {**options, **POSTGRES_CONNECT_ARGS, "command_timeout": None,
+    return {**options, **postgres_connect_args(statement_timeout), "command_timeout": None,
             "server_settings": settings}
 
 

@@ -5,6 +5,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Select
 
+from infrastructure.persistence.database import DEFAULT_TIMEOUT_SECONDS
 from infrastructure.persistence.postgres_reader import postgres_reader_for
 from infrastructure.persistence.sqlite_reader import sqlite_reader_for
 
@@ -20,6 +21,6 @@ class Reader(Protocol):
     async def dispose(self) -> None: ...
 
 
-def reader_for(database_url: str) -> Reader | None:
+def reader_for(database_url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Reader | None:
     """The database's reader; None for memory://, and in-memory SQLite (one per connection)."""
-    return sqlite_reader_for(database_url) or postgres_reader_for(database_url)
+    return sqlite_reader_for(database_url) or postgres_reader_for(database_url, timeout=timeout)

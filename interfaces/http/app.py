@@ -20,10 +20,12 @@ from interfaces.http import (
     routes_sessions,
     routes_users,
 )
+from interfaces.http.background import BackgroundTasks, Job
 from interfaces.http.client_context import networks
 from interfaces.http.cookies import cookie_names
 from interfaces.http.edge import EdgeMiddleware
 from interfaces.http.errors import install_error_handlers
+from interfaces.startup import check_schema
 
 logger = logging.getLogger("roomkey")
 DOCS_TAG_ORDER = ("auth", "sessions", "users", "rooms", "bookings", "audit", "health")
@@ -84,13 +86,25 @@ def create_app(container: Container | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start-up, then serve; at shutdown (after uvicorn has let in-flight requests finish) stop
+    the background tasks first, then close Redis and the database pools they may use."""
     container: Container = app.state.container
-    await bootstrap(container)
     try:
-        yield
+        if container.settings().is_production:
+            await check_schema(container)
+        await bootstrap(container)
+        async with BackgroundTasks() as app.state.background:
+            for name, job in background_jobs(container):
+                app.state.background.start(name, job)
+            yield
     finally:
         await container.rate_limiter().aclose()
         await close_storage(container)
+
+
+def background_jobs(container: Container) -> list[tuple[str, Job]]:
+    """The service's long-running jobs, by name: none yet."""
+    return []
 
 
 async def bootstrap(container: Container) -> None:

@@ -57,6 +57,8 @@ ERROR_STATUS: dict[type[DomainError], int] = {
 ERROR_HEADERS: dict[type[DomainError], dict[str, str]] = {
     NotAuthenticated: {"WWW-Authenticate": "Bearer"},
     InvalidCredentials: {"WWW-Authenticate": "Bearer"},
+    # A database outage or a lock held too long is usually over within seconds.
+    StorageUnavailable: {"Retry-After": "5"},
 }
 
 
