@@ -34,8 +34,8 @@ from application.require_recent_authentication import RequireRecentAuthenticatio
 from application.revoke_session import RevokeSession
 from application.second_factor import SecondFactor
 from application.seed_demo_rooms import SeedDemoRooms
-from application.start_session import StartSession
 from application.set_user_role import SetUserRole
+from application.start_session import StartSession
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
 from application.verify_mfa_login import VerifyMfaLogin

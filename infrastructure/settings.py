@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.persistence.database import async_url
 from infrastructure.signing_keys import (
     HOW_TO_MAKE_ONE,
     MIN_KEY_BYTES,
@@ -24,7 +25,6 @@ from infrastructure.signing_keys import (
     is_too_short,
     key_weakness,
 )
-from infrastructure.persistence.database import async_url
 
 logger = logging.getLogger("roomkey.settings")
 

@@ -35,7 +35,7 @@ def environment(**variables: str) -> dict[str, str]:
 
 
 def run(*arguments: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
+    return subprocess.run(
         [str(ROOMKEY), *arguments], cwd=cwd, env=environment(**variables), capture_output=True,
         text=True, timeout=STARTUP_SECONDS, check=False)
 
@@ -46,7 +46,7 @@ def serving(directory: Path, **variables: str) -> Iterator[Served]:
     port = _free_port()
     stdout, stderr = directory / "stdout.log", directory / "stderr.log"
     with stdout.open("w") as out, stderr.open("w") as err:
-        process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+        process = subprocess.Popen(
             [str(ROOMKEY), "serve", "--port", str(port)], cwd=directory,
             env=environment(**variables), stdout=out, stderr=err)
     served = Served(f"http://127.0.0.1:{port}", stdout, stderr)
