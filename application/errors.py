@@ -61,3 +61,15 @@ class TooManyAttempts(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class InvalidToken(DomainError):
+    """A reset or verification token that is unknown, used, superseded or expired: one answer."""
+
+    message = "Invalid or expired token"
+
+
+class EmailNotVerified(DomainError):
+    """Raised only after the password was verified, so it tells nothing to a guesser."""
+
+    message = "Email address not verified"

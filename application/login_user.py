@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.errors import InvalidCredentials, TooManyAttempts
+from application.errors import EmailNotVerified, InvalidCredentials, TooManyAttempts
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
@@ -39,6 +39,8 @@ class LoginUser:
     - Exactly one hash verification runs on every other path: against a dummy hash when the
       email is unknown, so response time does not tell which emails are registered.
     - Unknown email, wrong password and inactive user give the same InvalidCredentials.
+    - With verified email required, an unverified account gets EmailNotVerified, only after
+      its right password was verified, so it is no oracle.
     - A hash made with outdated parameters or scheme (e.g. bcrypt) is replaced on success.
     - The session ends at an absolute expiry, however often it is refreshed.
     - Success, failure and throttling are audited.
@@ -50,6 +52,7 @@ class LoginUser:
     def __init__(
         self, uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, throttle: Throttle,
         clock: Clock, *, session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+        require_verified_email: bool = False,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -57,6 +60,7 @@ class LoginUser:
         self._throttle = throttle
         self._clock = clock
         self._session_lifetime = session_lifetime
+        self._require_verified_email = require_verified_email
 
     async def execute(
         self, *, email: str, password: str, device: str = "",
@@ -75,6 +79,10 @@ class LoginUser:
         if user is None or not password_ok or not user.is_active:
             await self._audit(AuditEventType.LOGIN_FAILED, user, context)
             raise InvalidCredentials()
+        if self._require_verified_email and not user.email_verified:
+            await self._audit(AuditEventType.LOGIN_FAILED, user, context,
+                              detail="email not verified")
+            raise EmailNotVerified()
         tokens = await self._start_session(user, password, device, context)
         await self._throttle.reset(ThrottleScope.LOGIN_PER_ACCOUNT, account)
         return LoginResult(user=user, tokens=tokens)

@@ -58,15 +58,18 @@ class User:
     role: Role = Role.USER
     is_active: bool = True
     created_at: datetime
+    # Proven by following a link sent to the address (or by a password reset through it).
+    email_verified: bool = False
 
     @classmethod
     def register(
-        cls, *, email: Email, password_hash: PasswordHash, now: datetime, role: Role = Role.USER
+        cls, *, email: Email, password_hash: PasswordHash, now: datetime, role: Role = Role.USER,
+        email_verified: bool = False,
     ) -> "User":
         if now.tzinfo is None:
             raise ValueError("created_at must be timezone-aware")
         return cls(id=uuid.uuid4(), email=email, password_hash=password_hash, role=role,
-                   created_at=now)
+                   created_at=now, email_verified=email_verified)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, User) and other.id == self.id

@@ -13,29 +13,46 @@ from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
 from application.list_audit_events import ListAuditEvents
 from application.list_bookings import ListBookings
+from application.list_outbox import ListOutbox
 from application.list_rooms import ListRooms
 from application.list_sessions import ListSessions
 from application.list_users import ListUsers
 from application.login_user import LoginUser
 from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
-from application.ports import Clock, TokenCodec
+from application.ports import Clock, Mailer, TokenCodec
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
+from application.request_email_change import RequestEmailChange
+from application.request_password_reset import RequestPasswordReset
+from application.resend_verification import ResendVerification
+from application.reset_password import ResetPassword
 from application.revoke_session import RevokeSession
 from application.seed_demo_rooms import SeedDemoRooms
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
+from application.verify_email import VerifyEmail
 from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.mail.cipher import PayloadCipher
+from infrastructure.mail.composer import MailComposer
+from infrastructure.mail.dispatcher import OutboxDispatcher
+from infrastructure.mail.transports import FileMailer, SmtpMailer, SmtpRelay
 from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.mail_memory import MemoryOutboxQueue
+from infrastructure.persistence.mail_sql import SqlOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
-from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
+from infrastructure.settings import (
+    Settings,
+    previous_secret_keys,
+    require_mail_delivery,
+    resolve_secret_key,
+)
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
@@ -52,6 +69,14 @@ def token_codec(
 ) -> TokenCodec:
     return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
                                  issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
+
+
+def mailer_for(settings: Settings, composer: MailComposer) -> Mailer:
+    """SMTP when SMTP_URL is set; otherwise `.eml` files, which production refuses."""
+    require_mail_delivery(settings)
+    if settings.smtp_url is None:
+        return FileMailer(composer, settings.mail_dir)
+    return SmtpMailer(composer, SmtpRelay.parse(settings.smtp_url.get_secret_value()))
 
 
 def persistence_backend(settings: Settings) -> str:
@@ -90,6 +115,9 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
 
+    # Seals the outbox's template data (tokens) at rest, keyed from the signing key.
+    payload_cipher = providers.Singleton(PayloadCipher.from_secret, secret_key)
+
     backend = providers.Singleton(persistence_backend, settings)
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url)
@@ -98,8 +126,9 @@ class Container(containers.DeclarativeContainer):
     reader = providers.Singleton(reader_for, settings.provided.database_url)
     uow = providers.Selector(
         backend,
-        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
-        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=reader),
+        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock, cipher=payload_cipher),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=reader,
+                              cipher=payload_cipher),
     )
     database_ping = providers.Selector(
         backend,
@@ -107,15 +136,28 @@ class Container(containers.DeclarativeContainer):
         sql=providers.Callable(ping, engine),
     )
 
+    mail_composer = providers.Singleton(MailComposer, mail_from=settings.provided.mail_from,
+                                        public_url=settings.provided.public_url)
+    mailer = providers.Singleton(mailer_for, settings, mail_composer)
+    outbox_queue = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryOutboxQueue, memory_store, payload_cipher),
+        sql=providers.Singleton(SqlOutboxQueue, session_factory, payload_cipher),
+    )
+    mail_dispatcher = providers.Singleton(OutboxDispatcher, outbox_queue, mailer, clock,
+                                          max_attempts=settings.provided.mail_max_attempts)
+
     rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
                                        settings.provided.redis_key_prefix)
     throttle = providers.Singleton(LimitsThrottle, settings.provided.throttle_rates, rate_limiter)
 
-    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
-                                      policy=password_policy)
+    register_user = providers.Factory(
+        RegisterUser, uow=uow, hasher=hasher, clock=clock, policy=password_policy,
+        verification_ttl=settings.provided.email_verification_ttl)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens,
                                    throttle=throttle, clock=clock,
-                                   session_lifetime=settings.provided.session_lifetime)
+                                   session_lifetime=settings.provided.session_lifetime,
+                                   require_verified_email=settings.provided.require_verified_email)
     throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
     list_audit_events = providers.Factory(ListAuditEvents, uow=uow)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens, clock=clock)
@@ -136,6 +178,19 @@ class Container(containers.DeclarativeContainer):
     ensure_admin = providers.Factory(EnsureAdmin, uow=uow, hasher=hasher, clock=clock,
                                      policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)
+    request_password_reset = providers.Factory(
+        RequestPasswordReset, uow=uow, throttle=throttle, clock=clock,
+        ttl=settings.provided.password_reset_ttl)
+    reset_password = providers.Factory(ResetPassword, uow=uow, hasher=hasher, clock=clock,
+                                       policy=password_policy)
+    verify_email = providers.Factory(VerifyEmail, uow=uow, clock=clock)
+    resend_verification = providers.Factory(
+        ResendVerification, uow=uow, throttle=throttle, clock=clock,
+        ttl=settings.provided.email_verification_ttl)
+    request_email_change = providers.Factory(
+        RequestEmailChange, uow=uow, hasher=hasher, clock=clock,
+        ttl=settings.provided.email_verification_ttl)
+    list_outbox = providers.Factory(ListOutbox, uow=uow)
 
 
 async def close_storage(container: Container) -> None:

@@ -1,7 +1,8 @@
-"""The `roomkey` command line: serve, migrate, create-admin."""
+"""The `roomkey` command line: serve, migrate, create-admin, mail-worker."""
 
 import asyncio
 import logging.config
+import signal
 import sys
 from typing import Annotated
 
@@ -11,7 +12,12 @@ import uvicorn
 from domain.errors import DomainError
 from infrastructure.container import close_storage
 from infrastructure.persistence.database import run_migrations
-from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
+from infrastructure.settings import (
+    ConfigurationError,
+    Settings,
+    require_mail_delivery,
+    resolve_secret_key,
+)
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 
@@ -23,6 +29,7 @@ def _settings() -> Settings:
     try:
         settings = Settings()
         resolve_secret_key(settings)
+        require_mail_delivery(settings)
     except (ConfigurationError, ValueError) as error:
         typer.secho(f"roomkey: {error}", err=True, fg="red")
         raise typer.Exit(2) from None
@@ -97,6 +104,34 @@ async def _create_admin(settings: Settings, email: str, password: str) -> None:
         typer.echo(f"created admin {result.user.email}")
     else:
         typer.echo(f"{result.user.email} already exists; left unchanged")
+
+
+@cli.command("mail-worker")
+def mail_worker(
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between rounds.")] = 2.0,
+) -> None:
+    """Send the queued mail until stopped (SIGINT or SIGTERM), beside or instead of the
+    dispatcher inside `roomkey serve` (set ROOMKEY_MAIL_DISPATCH_INTERVAL=0 there)."""
+    settings = _settings()
+    if settings.uses_memory:
+        typer.secho("roomkey: memory:// keeps mail in the server's process; its own dispatcher "
+                    "sends it", err=True, fg="red")
+        raise typer.Exit(2)
+    asyncio.run(_mail_worker(settings, interval))
+
+
+async def _mail_worker(settings: Settings, interval: float) -> None:
+    container = build_container(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    typer.echo("mail worker started")
+    try:
+        await container.mail_dispatcher().run(stop, interval=interval)
+    finally:
+        await close_storage(container)
+    typer.echo("mail worker stopped")
 
 
 def main() -> None:

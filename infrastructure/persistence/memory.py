@@ -10,20 +10,29 @@ from typing import Self
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AccountTokenRepository,
     AuditEvent,
     AuditLog,
     BookingRepository,
     Clock,
+    Outbox,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
     UserRepository,
 )
+from domain.account_tokens import AccountToken
 from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 from infrastructure.clock import SystemClock
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
+from infrastructure.persistence.mail_memory import (
+    MemoryAccountTokenRepository,
+    MemoryOutbox,
+    OutboxRecord,
+)
 
 
 @dataclass
@@ -36,6 +45,8 @@ class MemoryStore:
     sessions: dict[uuid.UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
     audit_events: list[AuditEvent] = field(default_factory=list)
+    account_tokens: dict[str, AccountToken] = field(default_factory=dict)
+    outbox: dict[uuid.UUID, OutboxRecord] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -46,6 +57,8 @@ class MemoryStore:
             sessions=copy.deepcopy(self.sessions),
             refresh_tokens=dict(self.refresh_tokens),
             audit_events=list(self.audit_events),  # events are immutable: a shallow copy will do
+            account_tokens=dict(self.account_tokens),  # immutable records, like refresh tokens
+            outbox=dict(self.outbox),
         )
 
 
@@ -191,10 +204,15 @@ class MemoryUnitOfWork:
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: AuditLog
+    account_tokens: AccountTokenRepository
+    outbox: Outbox
 
-    def __init__(self, store: MemoryStore, clock: Clock | None = None) -> None:
+    def __init__(
+        self, store: MemoryStore, clock: Clock | None = None, cipher: PayloadCipher | None = None
+    ) -> None:
         self._store = store
         self._clock = clock or SystemClock()
+        self._cipher = cipher or PayloadCipher.ephemeral()
         self._work: MemoryStore | None = None
         self._audit: MemoryAuditLog | None = None
 
@@ -221,6 +239,8 @@ class MemoryUnitOfWork:
         self._store.sessions = self._work.sessions
         self._store.refresh_tokens = self._work.refresh_tokens
         self._store.audit_events = self._work.audit_events
+        self._store.account_tokens = self._work.account_tokens
+        self._store.outbox = self._work.outbox
         if self._audit is not None:
             log_committed(self._audit.recorded)
         self._begin()
@@ -233,6 +253,8 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessionRepository(self._work)
         self.refresh_tokens = MemoryRefreshTokenRepository(self._work)
         self.audit_log = self._audit = MemoryAuditLog(self._work.audit_events, self._clock)
+        self.account_tokens = MemoryAccountTokenRepository(self._work.account_tokens)
+        self.outbox = MemoryOutbox(self._work.outbox, self._cipher, self._clock)
 
 
 async def memory_ping() -> bool:

@@ -23,9 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
+    AccountTokenRepository,
     AuditLog,
     BookingRepository,
     Clock,
+    Outbox,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
@@ -35,8 +37,10 @@ from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
 from infrastructure.clock import SystemClock
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
+from infrastructure.persistence.mail_sql import SqlAccountTokenRepository, SqlOutbox
 from infrastructure.persistence.readers import Reader
 from infrastructure.persistence.tables import (
     EMAIL_INDEX,
@@ -193,6 +197,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "is_active": user.is_active,
         "created_at": user.created_at,
+        "email_verified": user.email_verified,
     }
 
 
@@ -204,6 +209,7 @@ def _user(row: Row[Any]) -> User:
         role=Role(row.role),
         is_active=row.is_active,
         created_at=row.created_at,
+        email_verified=row.email_verified,
     )
 
 
@@ -371,13 +377,16 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: AuditLog
+    account_tokens: AccountTokenRepository
+    outbox: Outbox
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None,
-        reader: Reader | None = None,
+        reader: Reader | None = None, cipher: PayloadCipher | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock or SystemClock()
+        self._cipher = cipher or PayloadCipher.ephemeral()
         self._reader = reader
         self._dialect: str = session_factory.kw["bind"].dialect.name
         self._statements: _Statements | None = None
@@ -395,6 +404,8 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(statements, self._dialect)
         self.refresh_tokens = SqlRefreshTokenRepository(statements, self._dialect)
         self.audit_log = self._audit = SqlAuditLog(statements, self._clock)
+        self.account_tokens = SqlAccountTokenRepository(statements)
+        self.outbox = SqlOutbox(statements, self._cipher, self._clock)
         return self
 
     async def __aexit__(

@@ -1,5 +1,6 @@
 """create_app(): the FastAPI application around one container. Nothing happens at import time."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from interfaces.http import (
     routes_auth,
     routes_bookings,
     routes_health,
+    routes_mail,
     routes_rooms,
     routes_sessions,
     routes_users,
@@ -24,7 +26,7 @@ from interfaces.http.edge import EdgeMiddleware
 from interfaces.http.errors import install_error_handlers
 
 logger = logging.getLogger("roomkey")
-DOCS_TAG_ORDER = ("auth", "sessions", "users", "rooms", "bookings", "audit", "health")
+DOCS_TAG_ORDER = ("auth", "sessions", "users", "rooms", "bookings", "audit", "mail", "health")
 
 
 class RoomkeyApp(FastAPI):
@@ -45,6 +47,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     """Build the app. Tests pass a container whose providers they have overridden."""
     container = container or build_container()
     container.secret_key()  # fail fast on a missing production key, before serving anything
+    container.mailer()  # and on production without a way to deliver mail
     settings = container.settings()
     docs = settings.serves_docs
     app = RoomkeyApp(title="Roomkey", version="0.1.0", lifespan=_lifespan,
@@ -67,7 +70,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     # auth (once per session, or per token lifetime) after them. Measured on GET /bookings:
     # 2.18 → 1.87 million instructions a request.
     for module in (routes_bookings, routes_rooms, routes_users, routes_sessions, routes_auth,
-                   routes_audit, routes_health):
+                   routes_mail, routes_audit, routes_health):
         app.include_router(module.router)
     return app
 
@@ -76,9 +79,17 @@ def create_app(container: Container | None = None) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     container: Container = app.state.container
     await bootstrap(container)
+    interval = container.settings().mail_dispatch_interval
+    stop = asyncio.Event()
+    # The outbox dispatcher lives as long as the app; with interval 0 a mail-worker sends.
+    dispatcher = (asyncio.create_task(container.mail_dispatcher().run(stop, interval=interval))
+                  if interval > 0 else None)
     try:
         yield
     finally:
+        stop.set()
+        if dispatcher is not None:
+            await dispatcher
         await container.rate_limiter().aclose()
         await close_storage(container)
 

@@ -9,8 +9,10 @@ from fastapi.responses import JSONResponse
 
 from application.errors import (
     EmailAlreadyRegistered,
+    EmailNotVerified,
     IncorrectPassword,
     InvalidCredentials,
+    InvalidToken,
     NotAuthenticated,
     NotFound,
     StorageUnavailable,
@@ -40,6 +42,8 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
     PermissionDenied: status.HTTP_403_FORBIDDEN,
     IncorrectPassword: status.HTTP_403_FORBIDDEN,
+    EmailNotVerified: status.HTTP_403_FORBIDDEN,
+    InvalidToken: status.HTTP_400_BAD_REQUEST,
     NotFound: status.HTTP_404_NOT_FOUND,
     EmailAlreadyRegistered: status.HTTP_409_CONFLICT,
     RoomUnavailable: status.HTTP_409_CONFLICT,
