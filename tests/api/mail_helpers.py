@@ -37,5 +37,5 @@ class MailApi:
 
 
 async def mail_api(api_factory: AppFactory, server: SmtpServer, **overrides: object) -> MailApi:
-    api = await api_factory(smtp_url=server.url, **overrides)
+    api = await api_factory(**({"smtp_url": server.url} | overrides))
     return MailApi(api=api, inbox=server.inbox)
