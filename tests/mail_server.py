@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 SMTP_USER = "relay-user"
-SMTP_PASSWORD = "relay-secret-pass"  # noqa: S105 - the test server's own account
+SMTP_PASSWORD = "relay-secret-pass"
 _TOKEN = re.compile(r"#token=([A-Za-z0-9_\-]+)")
 
 
@@ -27,7 +27,7 @@ class Inbox:
 
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append((list(envelope.rcpt_tos), message))
@@ -48,7 +48,7 @@ class Inbox:
 def text_body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 def free_port() -> int:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from infrastructure.container import Container
 from infrastructure.mail.transports import SmtpMailer, SmtpRelay
@@ -132,7 +133,7 @@ async def test_without_a_relay_development_writes_eml_files_and_names_them_in_th
 
 
 def test_production_refuses_to_start_without_a_relay() -> None:
-    container = build_container(Settings(env="production", secret_key=SECRET,
+    container = build_container(Settings(env="production", secret_key=SecretStr(SECRET),
                                          database_url="memory://"))
 
     with pytest.raises(ConfigurationError, match="ROOMKEY_SMTP_URL"):
