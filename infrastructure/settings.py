@@ -127,16 +127,10 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_REDIS_URL must start with redis:// or rediss://")
         return value if url else None
 
-    @field_validator("smtp_url")
+    @field_validator("smtp_url", mode="before")
     @classmethod
-    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
-        url = value.get_secret_value() if value else ""
-        if url:
-            try:
-                SmtpRelay.parse(url)
-            except ValueError as error:
-                raise ValueError(f"ROOMKEY_SMTP_URL: {error}") from None
-        return value if url else None
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("mail_from")
     @classmethod
@@ -160,6 +154,12 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_COOKIE_SAMESITE=none needs ROOMKEY_COOKIE_SECURE=true")
         if (self.admin_email is None) != (self.admin_password is None):
             raise ValueError("Set both ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD, or neither")
+        if self.smtp_url is not None:
+            # Here, not in a field validator: pydantic's error would echo the URL, password too.
+            try:
+                SmtpRelay.parse(self.smtp_url.get_secret_value())
+            except ValueError as error:
+                raise ValueError(f"ROOMKEY_SMTP_URL: {error}") from None
         if self.password_reset_ttl <= timedelta(0) or self.email_verification_ttl <= timedelta(0):
             raise ValueError("ROOMKEY_PASSWORD_RESET_TTL and ROOMKEY_EMAIL_VERIFICATION_TTL "
                              "must be positive")
