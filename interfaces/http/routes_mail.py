@@ -1,8 +1,10 @@
 """Routes that end in a mail: password reset, email verification and change, the outbox."""
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, BackgroundTasks, Query, status
 
 from application.list_outbox import MAX_OUTBOX_PAGE, ListOutbox
 from application.mail import OutboxStatus
@@ -14,6 +16,7 @@ from application.reset_password import ResetPassword
 from application.verify_email import VerifyEmail
 from interfaces.http.client_context import Context
 from interfaces.http.dependencies import JSON_ONLY, CurrentUser, throttled, use_case
+from interfaces.http.request_id import current_request_id
 from interfaces.http.schemas import (
     DetailOut,
     EmailChangeIn,
@@ -26,6 +29,7 @@ from interfaces.http.schemas import (
     UserOut,
 )
 
+logger = logging.getLogger("roomkey.http")
 router = APIRouter()
 RESET_ACCEPTED = "If that address has an account, a reset link has been sent"
 RESEND_ACCEPTED = "If that address has an unverified account, a verification link has been sent"
@@ -40,10 +44,11 @@ BAD_TOKEN: dict[int | str, dict[str, Any]] = {
              responses=THROTTLED, description=RequestPasswordReset.__doc__,
              dependencies=[*JSON_ONLY, throttled(ThrottleScope.PASSWORD_RESET_PER_IP)])
 async def request_password_reset(
-    body: EmailIn, context: Context,
+    body: EmailIn, context: Context, background: BackgroundTasks,
     request_password_reset: Annotated[RequestPasswordReset, use_case("request_password_reset")],
 ) -> DetailOut:
-    await request_password_reset.execute(email=body.email, context=context)
+    _after_the_answer(background, lambda: request_password_reset.execute(email=body.email,
+                                                                         context=context))
     return DetailOut(detail=RESET_ACCEPTED)
 
 
@@ -73,10 +78,11 @@ async def verify_email(
              responses=THROTTLED, description=ResendVerification.__doc__,
              dependencies=[*JSON_ONLY, throttled(ThrottleScope.VERIFICATION_PER_IP)])
 async def resend_verification(
-    body: EmailIn, context: Context,
+    body: EmailIn, context: Context, background: BackgroundTasks,
     resend_verification: Annotated[ResendVerification, use_case("resend_verification")],
 ) -> DetailOut:
-    await resend_verification.execute(email=body.email, context=context)
+    _after_the_answer(background, lambda: resend_verification.execute(email=body.email,
+                                                                      context=context))
     return DetailOut(detail=RESEND_ACCEPTED)
 
 
@@ -99,3 +105,18 @@ async def list_outbox(
 ) -> list[OutboxEntryOut]:
     entries = await list_outbox.execute(actor=actor, status=status, limit=limit)
     return [OutboxEntryOut.of(entry) for entry in entries]
+
+
+def _after_the_answer(background: BackgroundTasks, work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` once the answer is sent. For an address that has an account it stores a token
+    and queues a mail, for any other it records the request only: done before answering, that
+    difference would show in the response time and tell which addresses are registered."""
+
+    async def run() -> None:
+        try:
+            await work()
+        except Exception:
+            logger.exception("request after the answer failed (request id %s)",
+                             current_request_id())
+
+    background.add_task(run)
