@@ -2,9 +2,9 @@
 
 `python -m bench.password_reset [--database-url URL] [--tries 50]` starts `roomkey serve` as
 `make bench` does (a temp directory, SQLite by default), registers one account per try, then
-asks for resets in alternation: a registered address and an unknown one, in turns first. The limits are lifted,
-so that every registered address gets its mail queued, and the in-app dispatcher is off, so
-that sending (off the request path) does not disturb the timings.
+asks for resets in pairs, a registered address and an unknown one, each first in turn. The
+limits are lifted, so that every registered address gets its mail queued, and the in-app
+dispatcher is off, so that sending does not disturb the timings.
 """
 
 import argparse
