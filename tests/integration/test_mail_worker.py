@@ -14,6 +14,7 @@ from application.mail import MailKind, OutgoingMail
 from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.sql import SqlUnitOfWork
+from tests.databases import run_blocking
 from tests.mail_server import SmtpServer, text_body
 
 ROOMKEY = Path(sys.executable).parent / "roomkey"
@@ -36,10 +37,8 @@ def test_production_without_a_relay_refuses_to_start_in_one_line(tmp_path: Path)
     assert "Traceback" not in result.stderr
 
 
-async def test_the_worker_sends_what_was_queued_and_stops_on_sigterm(
-    sqlite_url: str, running_smtp_server: SmtpServer, tmp_path: Path,
-) -> None:
-    engine = create_engine_for(sqlite_url)
+async def _queue_one(url: str) -> None:
+    engine = create_engine_for(url)
     uow = SqlUnitOfWork(async_sessionmaker[AsyncSession](engine, expire_on_commit=False),
                         cipher=PayloadCipher.from_secret(SECRET))
     async with uow:
@@ -47,6 +46,12 @@ async def test_the_worker_sends_what_was_queued_and_stops_on_sigterm(
                                           {"token": "tok123", "valid_for": "24 hours"}))
         await uow.commit()
     await engine.dispose()
+
+
+def test_the_worker_sends_what_was_queued_and_stops_on_sigterm(
+    sqlite_url: str, running_smtp_server: SmtpServer, tmp_path: Path,
+) -> None:
+    run_blocking(lambda: _queue_one(sqlite_url))
 
     worker = subprocess.Popen(  # noqa: S603 - our own entry point
         [str(ROOMKEY), "mail-worker", "--interval", "0.2"], cwd=tmp_path,
