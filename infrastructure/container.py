@@ -116,7 +116,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # Seals the outbox's template data (tokens) at rest, keyed from the signing key.
-    payload_cipher = providers.Singleton(PayloadCipher.from_secret, secret_key)
+    payload_cipher = providers.Singleton(PayloadCipher.from_secret, secret_key,
+                                         providers.Callable(previous_secret_keys, settings))
 
     backend = providers.Singleton(persistence_backend, settings)
     memory_store = providers.Singleton(MemoryStore)

@@ -177,3 +177,16 @@ def test_backoff_doubles_with_jitter_and_is_capped() -> None:
     assert [low.backoff(n).total_seconds() for n in (1, 2, 3)] == [15, 30, 60]
     assert [high.backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert high.backoff(30) == timedelta(hours=2)
+
+
+def test_a_payload_opens_after_a_key_rotation_and_not_with_another_key() -> None:
+    message_id = uuid.uuid4()
+    sealed = PayloadCipher.from_secret("old-key").seal(message_id, {"token": SECRET_TOKEN})
+
+    rotated = PayloadCipher.from_secret("new-key", ["old-key"])
+
+    assert rotated.open(message_id, sealed) == {"token": SECRET_TOKEN}
+    with pytest.raises(ValueError):
+        PayloadCipher.from_secret("new-key").open(message_id, sealed)
+    with pytest.raises(ValueError):
+        rotated.open(uuid.uuid4(), sealed)  # sealed for another message
