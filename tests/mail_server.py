@@ -125,3 +125,20 @@ def smtp_tls_server(test_ca: trustme.CA) -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtps_server(test_ca: trustme.CA) -> Iterator[SmtpServer]:
+    """A relay that speaks TLS from the first byte (port 465 style)."""
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    test_ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+    client_tls = ssl.create_default_context()
+    test_ca.configure_trust(client_tls)
+    port = free_port()
+    server = SmtpServer(port=port, inbox=Inbox(), client_tls=client_tls,
+                        url=f"smtps://127.0.0.1:{port}", _options={"ssl_context": server_tls})
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
