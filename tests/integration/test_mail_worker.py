@@ -9,11 +9,13 @@ import time
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
 from application.mail import MailKind, OutgoingMail
 from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.sql import SqlUnitOfWork
+from interfaces.cli import cli
 from tests.databases import run_blocking
 from tests.mail_server import SmtpServer, text_body
 
@@ -27,14 +29,13 @@ def _env(**variables: str) -> dict[str, str]:
 
 
 def test_production_without_a_relay_refuses_to_start_in_one_line(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603 - our own entry point
-        [str(ROOMKEY), "mail-worker"], env=_env(env="production"), cwd=tmp_path,
-        capture_output=True, text=True, timeout=60, check=False)
+    result = CliRunner().invoke(cli, ["mail-worker"], env={
+        "ROOMKEY_ENV": "production", "ROOMKEY_SECRET_KEY": SECRET, "ROOMKEY_SMTP_URL": ""})
 
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "ROOMKEY_SMTP_URL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 async def _queue_one(url: str) -> None:
