@@ -97,3 +97,18 @@ def test_a_bad_smtp_url_is_refused_naming_the_setting_not_the_password(url: str)
     with pytest.raises(ValidationError, match="ROOMKEY_SMTP_URL") as error:
         Settings(smtp_url=url)  # type: ignore[arg-type]
     assert "hunter2hunter2" not in str(error.value)
+
+
+def test_an_ascii_body_keeps_its_link_whole_and_other_text_is_encoded() -> None:
+    token = "T" * 43
+    link = f"https://rooms.example/app/verify-email#token={token}"
+    ascii_mail = COMPOSER.compose(_queued("alice@example.com", {"token": token, "valid_for":
+                                                                "24 hours"},
+                                          MailKind.VERIFY_EMAIL))
+    accented = COMPOSER.compose(_queued("alice@example.com", {**NOTICE, "user_agent": "Café/1"}))
+
+    assert link.encode() in ascii_mail.as_bytes()
+    plain = accented.get_body(preferencelist=("plain",))
+    assert plain is not None
+    assert plain["Content-Transfer-Encoding"] == "quoted-printable"
+    assert "Café/1" in plain.get_content()
