@@ -100,10 +100,10 @@ async def request_email_change(
 @router.get("/admin/outbox", tags=["mail"], description=ListOutbox.__doc__)
 async def list_outbox(
     actor: CurrentUser, list_outbox: Annotated[ListOutbox, use_case("list_outbox")],
-    status: OutboxStatus | None = None,
+    wanted: Annotated[OutboxStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_OUTBOX_PAGE)] = 50,
 ) -> list[OutboxEntryOut]:
-    entries = await list_outbox.execute(actor=actor, status=status, limit=limit)
+    entries = await list_outbox.execute(actor=actor, status=wanted, limit=limit)
     return [OutboxEntryOut.of(entry) for entry in entries]
 
 
