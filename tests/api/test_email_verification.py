@@ -158,3 +158,19 @@ async def test_a_reused_refresh_token_is_told_to_the_account(mail: MailApi) -> N
     notice = mail.inbox.to(ALICE)[-1]
     assert notice["Subject"] == "A Roomkey sign-in of yours was ended"
     assert "replayer/1.0" in text_body(notice)
+
+
+async def test_resends_are_throttled_per_address_and_per_account(
+    api_factory: AppFactory, running_smtp_server: SmtpServer,
+) -> None:
+    mail = await mail_api(api_factory, running_smtp_server, password_reset_limit_per_ip="4/hour",
+                          password_reset_limit_per_account="2/hour")
+    await mail.api.register(ALICE)
+    await mail.deliver()
+
+    answers = [(await mail.client.post("/auth/verify-email/resend",
+                                       json={"email": ALICE})).status_code for _ in range(5)]
+
+    assert answers == [202, 202, 202, 202, 429]
+    await mail.deliver()
+    assert len(mail.inbox.to(ALICE)) == 1 + 2  # registration's link, then two resends
