@@ -2,7 +2,9 @@
 
 import uuid
 
+from application.account_mail import queue_notice
 from application.errors import NotAuthenticated
+from application.mail import MailKind
 from application.password_check import PasswordCheck
 from application.ports import (
     NO_REQUEST_CONTEXT,
@@ -11,6 +13,7 @@ from application.ports import (
     RequestContext,
     UnitOfWork,
 )
+from domain.account_tokens import TokenPurpose
 from domain.users import User
 
 
@@ -20,8 +23,9 @@ class ChangePassword:
     - The current password must be given, so a hijacked session alone cannot lock the owner
       out; it counts against the account's login limit and a wrong one is audited.
     - The new password must meet the password policy.
-    - Every other session is revoked; the one making the change stays logged in.
-    - The change is audited.
+    - Every other session is revoked; the one making the change stays logged in. Outstanding
+      password-reset links die.
+    - The change is audited, and the account's address is told.
     """
 
     def __init__(self, uow: UnitOfWork, passwords: PasswordCheck, clock: Clock) -> None:
@@ -43,7 +47,12 @@ class ChangePassword:
                 raise NotAuthenticated()
             user.password_hash = new_hash
             await self._uow.users.update(user)
-            await self._uow.sessions.revoke_all(user.id, self._clock.now(), keep=session_id)
+            now = self._clock.now()
+            await self._uow.sessions.revoke_all(user.id, now, keep=session_id)
+            await self._uow.account_tokens.revoke_all(user.id, TokenPurpose.PASSWORD_RESET, now)
             await self._uow.audit_log.record(AuditEventType.PASSWORD_CHANGE, context=context,
                                              user_id=user.id)
+            await queue_notice(self._uow, MailKind.PASSWORD_CHANGED, recipient=user.email.value,
+                               now=now, context=context,
+                               how="with the current password")
             await self._uow.commit()

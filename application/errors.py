@@ -100,3 +100,15 @@ class RecentAuthenticationRequired(DomainError):
     def __init__(self, max_age: int) -> None:
         super().__init__()
         self.max_age = max_age
+
+
+class InvalidToken(DomainError):
+    """A reset or verification token that is unknown, used, superseded or expired: one answer."""
+
+    message = "Invalid or expired token"
+
+
+class EmailNotVerified(DomainError):
+    """Raised only after the password was verified, so it tells nothing to a guesser."""
+
+    message = "Email address not verified"

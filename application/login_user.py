@@ -1,7 +1,7 @@
 """LoginUser: check an email and a password, then start a session (StartSession)."""
 
 from application.account_attempts import PASSWORD_SCOPES, AccountAttempts, account_key
-from application.errors import InvalidCredentials, TwoStepLoginRequired
+from application.errors import EmailNotVerified, InvalidCredentials, TwoStepLoginRequired
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
@@ -26,6 +26,8 @@ class LoginUser:
     - Exactly one hash verification runs on every other path: against a dummy hash when the
       email is unknown, so response time does not tell which emails are registered.
     - Unknown email, wrong password and inactive user give the same InvalidCredentials.
+    - With verified email required, an unverified account gets EmailNotVerified, only after
+      its right password was verified, so it is no oracle.
     - A hash made with outdated parameters or scheme (e.g. bcrypt) is replaced on success.
     - With a second factor, the right password yields an MFA token instead of a session; a
       client that cannot take the second step (`two_step=False`) is told so, and only then.
@@ -35,12 +37,13 @@ class LoginUser:
 
     def __init__(
         self, uow: UnitOfWork, hasher: PasswordHasher, attempts: AccountAttempts,
-        start_session: StartSession,
+        start_session: StartSession, *, require_verified_email: bool = False,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._attempts = attempts
         self._start_session = start_session
+        self._require_verified_email = require_verified_email
 
     async def execute(
         self, *, email: str, password: str, device: str = "",
@@ -58,6 +61,10 @@ class LoginUser:
             await self._attempts.failed(AuditEventType.LOGIN_FAILED, account=account,
                                         user_id=user_id, context=context)
             raise InvalidCredentials()
+        if self._require_verified_email and not user.email_verified:
+            await self._attempts.record(AuditEventType.LOGIN_FAILED, user_id=user.id,
+                                        context=context, detail="email not verified")
+            raise EmailNotVerified()
         if user.mfa_enabled and not two_step:
             raise TwoStepLoginRequired()
         if self._hasher.needs_rehash(user.password_hash):

@@ -7,7 +7,9 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.mail import OutboxEntry, OutboxStatus, OutgoingMail, QueuedMail
 from application.mfa_ports import MfaChallengeRepository, MfaRepository
+from domain.account_tokens import AccountToken, TokenPurpose
 from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, User
@@ -150,6 +152,41 @@ class RefreshTokenRepository(Protocol):
         ...
 
 
+class AccountTokenRepository(Protocol):
+    """Password-reset and email-verification tokens, by digest."""
+
+    async def add(self, token: AccountToken) -> None: ...
+
+    async def get(self, digest: str) -> AccountToken | None: ...
+
+    async def use(self, digest: str, now: datetime) -> bool:
+        """Spend the token, atomically: True for exactly one of many concurrent callers, and
+        only while it is unused and unexpired."""
+        ...
+
+    async def revoke_all(self, user_id: uuid.UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Spend every unused token of the user for `purpose` (a newer one, a password change)."""
+        ...
+
+
+class Outbox(Protocol):
+    """Mail queued inside the unit of work: it is sent only if the transaction commits."""
+
+    async def add(self, mail: OutgoingMail) -> uuid.UUID: ...
+
+    async def list(self, *, status: OutboxStatus | None, limit: int) -> list[OutboxEntry]:
+        """Newest first."""
+        ...
+
+
+class Mailer(Protocol):
+    """Delivers one queued message (the outbox dispatcher's collaborator, not the use cases')."""
+
+    async def send(self, queued: QueuedMail) -> None:
+        """Raise on any failure; the dispatcher retries later with the same Message-ID."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `async with` block without commit() rolls back."""
 
@@ -161,6 +198,8 @@ class UnitOfWork(Protocol):
     audit_log: "AuditLog"
     mfa: MfaRepository
     mfa_challenges: MfaChallengeRepository
+    account_tokens: AccountTokenRepository
+    outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
 
@@ -210,6 +249,13 @@ class AuditEventType(StrEnum):
     RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
     REAUTHENTICATED = "reauthenticated"
     ACCOUNT_DELETED = "account_deleted"
+    # Recorded by the mail use cases (recovery, verification, email change).
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105
+    PASSWORD_RESET = "password_reset"  # noqa: S105
+    EMAIL_VERIFICATION_SENT = "email_verification_sent"
+    EMAIL_VERIFIED = "email_verified"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested"
+    EMAIL_CHANGED = "email_changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,6 +318,10 @@ class ThrottleScope(StrEnum):
     REGISTER_PER_IP = "register_per_ip"
     REFRESH_PER_IP = "refresh_per_ip"
     MFA_PER_ACCOUNT = "mfa_per_account"
+    PASSWORD_RESET_PER_ACCOUNT = "password_reset_per_account"  # noqa: S105
+    PASSWORD_RESET_PER_IP = "password_reset_per_ip"  # noqa: S105
+    VERIFICATION_PER_ACCOUNT = "verification_per_account"
+    VERIFICATION_PER_IP = "verification_per_ip"
 
 
 class Throttle(Protocol):

@@ -1,6 +1,8 @@
 """RefreshSession: trade a refresh token for a new access token and a new refresh token."""
 
+from application.account_mail import queue_notice
 from application.errors import NotAuthenticated, RefreshTokenReused
+from application.mail import MailKind
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
@@ -22,7 +24,7 @@ class RefreshSession:
       reuse. Clients must not refresh in parallel.
     - The session's absolute expiry holds, however often it is refreshed; an inactive user's
       sessions refresh no more.
-    - Refreshes and reuse are audited.
+    - Refreshes and reuse are audited; a reuse is also mailed to the account's address.
     """
 
     def __init__(self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock) -> None:
@@ -47,6 +49,11 @@ class RefreshSession:
                 await self._uow.sessions.update(session)
                 await self._uow.audit_log.record(AuditEventType.REFRESH_REUSE, context=context,
                                                  user_id=session.user_id)
+                owner = await self._uow.users.get(session.user_id)
+                if owner is not None:
+                    await queue_notice(self._uow, MailKind.REFRESH_TOKEN_REUSE,
+                                       recipient=owner.email.value, now=now,
+                                       context=context, session=session.description)
                 await self._uow.commit()
                 raise RefreshTokenReused()
             user = await self._uow.users.get(session.user_id)

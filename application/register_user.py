@@ -1,5 +1,8 @@
 """RegisterUser: open an account with an email and a password."""
 
+from datetime import timedelta
+
+from application.account_mail import EMAIL_VERIFICATION_TTL, queue_verification
 from application.errors import EmailAlreadyRegistered
 from application.ports import (
     NO_REQUEST_CONTEXT,
@@ -19,16 +22,18 @@ class RegisterUser:
     - The email is normalised (trimmed, lower-cased) and must be unique case-insensitively.
     - The password must meet the password policy (length, not a common password, not the
       email's name, within the hashing scheme's byte limit); only its hash is stored.
-    - The registration is audited in the same transaction.
+    - The registration is audited, and a verification link queued, in the same transaction.
     """
 
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
+        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy, *,
+        verification_ttl: timedelta = EMAIL_VERIFICATION_TTL,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
         self._policy = policy
+        self._verification_ttl = verification_ttl
 
     async def execute(
         self, *, email: str, password: str, context: RequestContext = NO_REQUEST_CONTEXT
@@ -44,5 +49,7 @@ class RegisterUser:
             await self._uow.users.add(user)
             await self._uow.audit_log.record(AuditEventType.REGISTER, context=context,
                                              user_id=user.id)
+            await queue_verification(self._uow, user, now=user.created_at,
+                                     ttl=self._verification_ttl)
             await self._uow.commit()
         return user

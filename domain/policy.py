@@ -12,6 +12,7 @@ class Permission(Enum):
     MANAGE_USERS = auto()
     MANAGE_ALL_BOOKINGS = auto()
     READ_AUDIT_LOG = auto()
+    READ_MAIL_OUTBOX = auto()
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -66,15 +66,18 @@ class User:
     created_at: datetime
     # A confirmed second factor: logins then need a code too (the secret lives in domain.mfa).
     mfa_enabled: bool = False
+    # Proven by following a link sent to the address (or by a password reset through it).
+    email_verified: bool = False
 
     @classmethod
     def register(
-        cls, *, email: Email, password_hash: PasswordHash, now: datetime, role: Role = Role.USER
+        cls, *, email: Email, password_hash: PasswordHash, now: datetime, role: Role = Role.USER,
+        email_verified: bool = False,
     ) -> "User":
         if now.tzinfo is None:
             raise ValueError("created_at must be timezone-aware")
         return cls(id=uuid.uuid4(), email=email, password_hash=password_hash, role=role,
-                   created_at=now)
+                   created_at=now, email_verified=email_verified)
 
     def erase(self) -> None:
         """Deleting an account keeps its row (bookings and the audit trail refer to its id) but

@@ -18,6 +18,7 @@ from application.enrol_totp import EnrolTotp
 from application.ensure_admin import EnsureAdmin
 from application.list_audit_events import ListAuditEvents
 from application.list_bookings import ListBookings
+from application.list_outbox import ListOutbox
 from application.list_rooms import ListRooms
 from application.list_sessions import ListSessions
 from application.list_users import ListUsers
@@ -25,12 +26,16 @@ from application.login_user import LoginUser
 from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
 from application.password_check import PasswordCheck
-from application.ports import Clock, TokenCodec
+from application.ports import Clock, Mailer, TokenCodec
 from application.reauthenticate import Reauthenticate
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.replace_recovery_codes import ReplaceRecoveryCodes
+from application.request_email_change import RequestEmailChange
+from application.request_password_reset import RequestPasswordReset
 from application.require_recent_authentication import RequireRecentAuthentication
+from application.resend_verification import ResendVerification
+from application.reset_password import ResetPassword
 from application.revoke_session import RevokeSession
 from application.second_factor import SecondFactor
 from application.seed_demo_rooms import SeedDemoRooms
@@ -38,13 +43,20 @@ from application.set_user_role import SetUserRole
 from application.start_session import StartSession
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
+from application.verify_email import VerifyEmail
 from application.verify_mfa_login import VerifyMfaLogin
 from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.fingerprint import HmacFingerprint
 from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.mail.cipher import PayloadCipher
+from infrastructure.mail.composer import MailComposer
+from infrastructure.mail.dispatcher import OutboxDispatcher
+from infrastructure.mail.transports import FileMailer, SmtpMailer, SmtpRelay
 from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.mail_memory import MemoryOutboxQueue
+from infrastructure.persistence.mail_sql import SqlOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.schema import SchemaWatch
@@ -54,6 +66,7 @@ from infrastructure.secret_box import AesGcmSecretBox
 from infrastructure.settings import (
     Settings,
     previous_secret_keys,
+    require_mail_delivery,
     resolve_data_key,
     resolve_secret_key,
 )
@@ -74,6 +87,14 @@ def token_codec(
 ) -> TokenCodec:
     return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
                                  issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
+
+
+def mailer_for(settings: Settings, composer: MailComposer) -> Mailer:
+    """SMTP when SMTP_URL is set; otherwise `.eml` files, which production refuses."""
+    require_mail_delivery(settings)
+    if settings.smtp_url is None:
+        return FileMailer(composer, settings.mail_dir)
+    return SmtpMailer(composer, SmtpRelay.parse(settings.smtp_url.get_secret_value()))
 
 
 def persistence_backend(settings: Settings) -> str:
@@ -112,6 +133,10 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
 
+    # Seals the outbox's template data (tokens) at rest, keyed from the signing key.
+    payload_cipher = providers.Singleton(PayloadCipher.from_secret, secret_key,
+                                         providers.Callable(previous_secret_keys, settings))
+
     backend = providers.Singleton(persistence_backend, settings)
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url,
@@ -122,8 +147,9 @@ class Container(containers.DeclarativeContainer):
                                  timeout=settings.provided.db_timeout)
     uow = providers.Selector(
         backend,
-        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock),
-        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=reader),
+        memory=providers.Factory(MemoryUnitOfWork, memory_store, clock, cipher=payload_cipher),
+        sql=providers.Factory(SqlUnitOfWork, session_factory, clock, reader=reader,
+                              cipher=payload_cipher),
     )
     database_ping = providers.Selector(
         backend,
@@ -136,6 +162,17 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Object(None),
         sql=providers.Singleton(SchemaWatch, engine, seconds=settings.provided.db_timeout),
     )
+
+    mail_composer = providers.Singleton(MailComposer, mail_from=settings.provided.mail_from,
+                                        public_url=settings.provided.public_url)
+    mailer = providers.Singleton(mailer_for, settings, mail_composer)
+    outbox_queue = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryOutboxQueue, memory_store, payload_cipher),
+        sql=providers.Singleton(SqlOutboxQueue, session_factory, payload_cipher),
+    )
+    mail_dispatcher = providers.Singleton(OutboxDispatcher, outbox_queue, mailer, clock,
+                                          max_attempts=settings.provided.mail_max_attempts)
 
     rate_limiter = providers.Singleton(rate_limiter_for, settings.provided.redis_url_value,
                                        settings.provided.redis_key_prefix)
@@ -157,10 +194,12 @@ class Container(containers.DeclarativeContainer):
     start_session = providers.Factory(StartSession, uow=uow, tokens=tokens, clock=clock,
                                       session_lifetime=settings.provided.session_lifetime)
 
-    register_user = providers.Factory(RegisterUser, uow=uow, hasher=hasher, clock=clock,
-                                      policy=password_policy)
+    register_user = providers.Factory(
+        RegisterUser, uow=uow, hasher=hasher, clock=clock, policy=password_policy,
+        verification_ttl=settings.provided.email_verification_ttl)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, attempts=account_attempts,
-                                   start_session=start_session)
+                                   start_session=start_session,
+                                   require_verified_email=settings.provided.require_verified_email)
     verify_mfa_login = providers.Factory(VerifyMfaLogin, uow=uow, clock=clock,
                                          second_factor=second_factor, start_session=start_session)
     require_recent_authentication = providers.Factory(
@@ -196,6 +235,19 @@ class Container(containers.DeclarativeContainer):
                                      policy=password_policy)
     seed_demo_rooms = providers.Factory(SeedDemoRooms, uow=uow)
     set_user_role = providers.Factory(SetUserRole, uow=uow)
+    request_password_reset = providers.Factory(
+        RequestPasswordReset, uow=uow, throttle=throttle, clock=clock,
+        ttl=settings.provided.password_reset_ttl)
+    reset_password = providers.Factory(ResetPassword, uow=uow, hasher=hasher, clock=clock,
+                                       policy=password_policy)
+    verify_email = providers.Factory(VerifyEmail, uow=uow, clock=clock)
+    resend_verification = providers.Factory(
+        ResendVerification, uow=uow, throttle=throttle, clock=clock,
+        ttl=settings.provided.email_verification_ttl)
+    request_email_change = providers.Factory(
+        RequestEmailChange, uow=uow, hasher=hasher, clock=clock,
+        ttl=settings.provided.email_verification_ttl)
+    list_outbox = providers.Factory(ListOutbox, uow=uow)
 
 
 async def close_storage(container: Container) -> None:

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import email.utils
 import ipaddress
 import logging
 import os
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.mail.transports import SmtpRelay
 from infrastructure.persistence.database import async_url
 from infrastructure.signing_keys import (
     HOW_TO_MAKE_ONE,
@@ -94,7 +96,24 @@ class Settings(BaseSettings):
     # Seconds in-flight requests get to finish after SIGTERM.
     shutdown_grace: int = Field(default=20, ge=0, le=600)
 
-    @field_validator("access_token_ttl", "session_lifetime", "step_up_max_age", mode="before")
+    # The base of every link in mail (and of the browser app's pages).
+    public_url: str = "http://127.0.0.1:8000"
+    # Mail: smtp://[user:password@]host[:port], smtp+starttls://... or smtps://...; unset in
+    # development, messages are written to MAIL_DIR as .eml files instead.
+    smtp_url: SecretStr | None = None  # may hold a password
+    mail_from: str = "Roomkey <no-reply@localhost>"
+    mail_dir: Path = Path("mail")
+    password_reset_ttl: timedelta = timedelta(minutes=30)
+    email_verification_ttl: timedelta = timedelta(hours=24)
+    require_verified_email: bool = False
+    password_reset_limit_per_account: str = "3/hour"  # noqa: S105 - a rate, not a secret
+    password_reset_limit_per_ip: str = "20/hour"  # noqa: S105
+    # Seconds between the in-app dispatcher's rounds; 0 leaves sending to `roomkey mail-worker`.
+    mail_dispatch_interval: float = Field(default=2.0, ge=0)
+    mail_max_attempts: int = Field(default=8, ge=1, le=30)
+
+    @field_validator("access_token_ttl", "session_lifetime", "step_up_max_age",
+                     "password_reset_ttl", "email_verification_ttl", mode="before")
     @classmethod
     def _seconds_or_iso_duration(cls, value: object) -> object:
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
@@ -129,7 +148,8 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("login_limit_per_account", "login_limit_per_ip", "register_limit_per_ip",
-                     "refresh_limit_per_ip", "mfa_limit_per_account")
+                     "refresh_limit_per_ip", "mfa_limit_per_account",
+                     "password_reset_limit_per_account", "password_reset_limit_per_ip")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         try:
@@ -153,12 +173,42 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_REDIS_URL must start with redis:// or rediss://")
         return value if url else None
 
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        _name, address = email.utils.parseaddr(value)
+        if "\r" in value or "\n" in value or "@" not in address:
+            raise ValueError("ROOMKEY_MAIL_FROM must be an address such as "
+                             "'Roomkey <no-reply@example.com>', on one line")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("ROOMKEY_PUBLIC_URL must start with http:// or https://")
+        return value.rstrip("/")
+
     @model_validator(mode="after")
     def _check_consistency(self) -> "Settings":
         if self.cookie_samesite == "none" and not self.secure_cookies:
             raise ValueError("ROOMKEY_COOKIE_SAMESITE=none needs ROOMKEY_COOKIE_SECURE=true")
         if (self.admin_email is None) != (self.admin_password is None):
             raise ValueError("Set both ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD, or neither")
+        if self.smtp_url is not None:
+            # Here, not in a field validator: pydantic's error would echo the URL, password too.
+            try:
+                SmtpRelay.parse(self.smtp_url.get_secret_value())
+            except ValueError as error:
+                raise ValueError(f"ROOMKEY_SMTP_URL: {error}") from None
+        if self.password_reset_ttl <= timedelta(0) or self.email_verification_ttl <= timedelta(0):
+            raise ValueError("ROOMKEY_PASSWORD_RESET_TTL and ROOMKEY_EMAIL_VERIFICATION_TTL "
+                             "must be positive")
         if not timedelta(0) < self.access_token_ttl <= self.session_lifetime:
             raise ValueError("ROOMKEY_ACCESS_TOKEN_TTL must be positive and at most "
                              "ROOMKEY_SESSION_LIFETIME")
@@ -196,11 +246,24 @@ class Settings(BaseSettings):
             ThrottleScope.REGISTER_PER_IP: self.register_limit_per_ip,
             ThrottleScope.REFRESH_PER_IP: self.refresh_limit_per_ip,
             ThrottleScope.MFA_PER_ACCOUNT: self.mfa_limit_per_account,
+            # Verification resends share the reset limits: both mail an address on request.
+            ThrottleScope.PASSWORD_RESET_PER_ACCOUNT: self.password_reset_limit_per_account,
+            ThrottleScope.PASSWORD_RESET_PER_IP: self.password_reset_limit_per_ip,
+            ThrottleScope.VERIFICATION_PER_ACCOUNT: self.password_reset_limit_per_account,
+            ThrottleScope.VERIFICATION_PER_IP: self.password_reset_limit_per_ip,
         }
 
     @property
     def uses_memory(self) -> bool:
         return self.database_url.startswith("memory://")
+
+
+def require_mail_delivery(settings: Settings) -> None:
+    """Production must be able to deliver mail: recovery and notifications depend on it."""
+    if settings.is_production and settings.smtp_url is None:
+        raise ConfigurationError(
+            "ROOMKEY_SMTP_URL is not set. In production Roomkey will not start without an SMTP "
+            "relay to deliver mail (smtp://, smtp+starttls:// or smtps://).")
 
 
 def resolve_secret_key(settings: Settings) -> str:

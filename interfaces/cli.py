@@ -1,4 +1,5 @@
-"""The `roomkey` command line: serve, migrate, create-admin, set-role, gen-secret.
+"""The `roomkey` command line: serve, migrate, create-admin, set-role, gen-secret,
+mail-worker.
 
 Every refusal (a setting that does not parse, a database that does not answer, a schema that is
 not at head) is one line on stderr and a non-zero exit; `roomkey --debug ...` or
@@ -8,6 +9,7 @@ not at head) is one line on stderr and a non-zero exit; `roomkey --debug ...` or
 import asyncio
 import logging.config
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -27,6 +29,7 @@ from infrastructure.settings import (
     Settings,
     allowed_hosts,
     previous_secret_keys,
+    require_mail_delivery,
     resolve_data_key,
     resolve_secret_key,
 )
@@ -68,6 +71,7 @@ def _settings(*, serving: bool = False) -> Settings:
     resolve_secret_key(settings)
     previous_secret_keys(settings)
     resolve_data_key(settings)
+    require_mail_delivery(settings)
     if serving:
         allowed_hosts(settings)
     level = "debug" if _debug() else settings.log_level
@@ -224,6 +228,32 @@ def describe_failure(error: BaseException) -> str | None:
     if isinstance(error, CommandError):
         return f"migration failed: {error}"
     return None
+
+
+@cli.command("mail-worker")
+def mail_worker(
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between rounds.")] = 2.0,
+) -> None:
+    """Send the queued mail until stopped (SIGINT or SIGTERM), beside or instead of the
+    dispatcher inside `roomkey serve` (set ROOMKEY_MAIL_DISPATCH_INTERVAL=0 there)."""
+    settings = _settings()
+    if settings.uses_memory:
+        raise _fail("memory:// keeps mail in the server's process; its own dispatcher sends it")
+    asyncio.run(_mail_worker(settings, interval))
+
+
+async def _mail_worker(settings: Settings, interval: float) -> None:
+    container = build_container(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    typer.echo("mail worker started")
+    try:
+        await container.mail_dispatcher().run(stop, interval=interval)
+    finally:
+        await close_storage(container)
+    typer.echo("mail worker stopped")
 
 
 def main() -> None:

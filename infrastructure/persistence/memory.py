@@ -11,21 +11,30 @@ from typing import Self
 from application.errors import EmailAlreadyRegistered
 from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
+    AccountTokenRepository,
     AuditEvent,
     AuditLog,
     BookingRepository,
     Clock,
+    Outbox,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
     UserRepository,
 )
+from domain.account_tokens import AccountToken
 from domain.bookings import Booking, DateRange, Room
 from domain.mfa import MfaChallenge, TotpCredential
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 from infrastructure.clock import SystemClock
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
+from infrastructure.persistence.mail_memory import (
+    MemoryAccountTokenRepository,
+    MemoryOutbox,
+    OutboxRecord,
+)
 from infrastructure.persistence.mfa_memory import MemoryMfaChallengeRepository, MemoryMfaRepository
 
 
@@ -42,6 +51,8 @@ class MemoryStore:
     totp_credentials: dict[uuid.UUID, TotpCredential] = field(default_factory=dict)
     recovery_codes: dict[str, uuid.UUID] = field(default_factory=dict)
     mfa_challenges: dict[str, MfaChallenge] = field(default_factory=dict)
+    account_tokens: dict[str, AccountToken] = field(default_factory=dict)
+    outbox: dict[uuid.UUID, OutboxRecord] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -55,6 +66,8 @@ class MemoryStore:
             totp_credentials=dict(self.totp_credentials),  # frozen values, likewise
             recovery_codes=dict(self.recovery_codes),
             mfa_challenges=dict(self.mfa_challenges),
+            account_tokens=dict(self.account_tokens),  # immutable records, like refresh tokens
+            outbox=dict(self.outbox),
         )
 
 
@@ -202,10 +215,15 @@ class MemoryUnitOfWork:
     audit_log: AuditLog
     mfa: MfaRepository
     mfa_challenges: MfaChallengeRepository
+    account_tokens: AccountTokenRepository
+    outbox: Outbox
 
-    def __init__(self, store: MemoryStore, clock: Clock | None = None) -> None:
+    def __init__(
+        self, store: MemoryStore, clock: Clock | None = None, cipher: PayloadCipher | None = None
+    ) -> None:
         self._store = store
         self._clock = clock or SystemClock()
+        self._cipher = cipher or PayloadCipher.ephemeral()
         self._work: MemoryStore | None = None
         self._audit: MemoryAuditLog | None = None
 
@@ -235,6 +253,8 @@ class MemoryUnitOfWork:
         self._store.totp_credentials = self._work.totp_credentials
         self._store.recovery_codes = self._work.recovery_codes
         self._store.mfa_challenges = self._work.mfa_challenges
+        self._store.account_tokens = self._work.account_tokens
+        self._store.outbox = self._work.outbox
         if self._audit is not None:
             log_committed(self._audit.recorded)
         self._begin()
@@ -249,6 +269,8 @@ class MemoryUnitOfWork:
         self.audit_log = self._audit = MemoryAuditLog(self._work.audit_events, self._clock)
         self.mfa = MemoryMfaRepository(self._work.totp_credentials, self._work.recovery_codes)
         self.mfa_challenges = MemoryMfaChallengeRepository(self._work.mfa_challenges)
+        self.account_tokens = MemoryAccountTokenRepository(self._work.account_tokens)
+        self.outbox = MemoryOutbox(self._work.outbox, self._cipher, self._clock)
 
 
 async def memory_ping() -> bool:

@@ -24,9 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from application.errors import EmailAlreadyRegistered
 from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
+    AccountTokenRepository,
     AuditLog,
     BookingRepository,
     Clock,
+    Outbox,
     RefreshTokenRepository,
     RoomRepository,
     SessionRepository,
@@ -36,8 +38,10 @@ from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, Role, User
 from infrastructure.clock import SystemClock
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
+from infrastructure.persistence.mail_sql import SqlAccountTokenRepository, SqlOutbox
 from infrastructure.persistence.mfa_sql import SqlMfaChallengeRepository, SqlMfaRepository
 from infrastructure.persistence.readers import Reader
 from infrastructure.persistence.tables import (
@@ -196,6 +200,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "is_active": user.is_active,
         "created_at": user.created_at,
         "mfa_enabled": user.mfa_enabled,
+        "email_verified": user.email_verified,
     }
 
 
@@ -208,6 +213,7 @@ def _user(row: Row[Any]) -> User:
         is_active=row.is_active,
         created_at=row.created_at,
         mfa_enabled=row.mfa_enabled,
+        email_verified=row.email_verified,
     )
 
 
@@ -379,13 +385,16 @@ class SqlUnitOfWork:
     audit_log: AuditLog
     mfa: MfaRepository
     mfa_challenges: MfaChallengeRepository
+    account_tokens: AccountTokenRepository
+    outbox: Outbox
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None,
-        reader: Reader | None = None,
+        reader: Reader | None = None, cipher: PayloadCipher | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock or SystemClock()
+        self._cipher = cipher or PayloadCipher.ephemeral()
         self._reader = reader
         self._dialect: str = session_factory.kw["bind"].dialect.name
         self._statements: _Statements | None = None
@@ -405,6 +414,8 @@ class SqlUnitOfWork:
         self.audit_log = self._audit = SqlAuditLog(statements, self._clock)
         self.mfa = SqlMfaRepository(statements)
         self.mfa_challenges = SqlMfaChallengeRepository(statements)
+        self.account_tokens = SqlAccountTokenRepository(statements)
+        self.outbox = SqlOutbox(statements, self._cipher, self._clock)
         return self
 
     async def __aexit__(

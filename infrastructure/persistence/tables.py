@@ -69,6 +69,7 @@ users = Table(
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("mfa_enabled", Boolean, nullable=False, server_default=false()),
+    Column("email_verified", Boolean, nullable=False, server_default=false()),
 )
 Index(EMAIL_INDEX, func.lower(users.c.email), unique=True)
 
@@ -168,4 +169,37 @@ mfa_challenges = Table(
     Column("failed_codes", Integer, nullable=False),
     Column("used_at", UtcDateTime, nullable=True),
     Index("ix_mfa_challenges_user_id", "user_id"),
+)
+
+account_tokens = Table(
+    "account_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_account_tokens_user_id_purpose", "user_id", "purpose"),
+)
+
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    # The template data, sealed (it may hold a token); emptied once the message is sent.
+    Column("payload", LargeBinary, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    # When a sender may take it next: pushed forward by a claim (a lease) and by each retry.
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(32), nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", String(200), nullable=False),
+    Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_mail_outbox_created_at", "created_at"),
 )

@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse
 
 from application.errors import (
     EmailAlreadyRegistered,
+    EmailNotVerified,
     IncorrectCode,
     IncorrectPassword,
     InvalidCredentials,
+    InvalidToken,
     MfaConflict,
     NotAuthenticated,
     NotFound,
@@ -46,6 +48,8 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     IncorrectCode: status.HTTP_403_FORBIDDEN,
     RecentAuthenticationRequired: status.HTTP_403_FORBIDDEN,
     MfaConflict: status.HTTP_409_CONFLICT,
+    EmailNotVerified: status.HTTP_403_FORBIDDEN,
+    InvalidToken: status.HTTP_400_BAD_REQUEST,
     NotFound: status.HTTP_404_NOT_FOUND,
     EmailAlreadyRegistered: status.HTTP_409_CONFLICT,
     RoomUnavailable: status.HTTP_409_CONFLICT,

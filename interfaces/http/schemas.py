@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from application.list_audit_events import AuditPage
+from application.mail import OutboxEntry
 from application.ports import AuditCursor, AuditEvent
 from application.session_tokens import SessionTokens
 from domain.bookings import Booking, Room
@@ -35,12 +36,13 @@ class UserOut(BaseModel):
     is_active: bool
     created_at: datetime
     mfa_enabled: bool
+    email_verified: bool
 
     @classmethod
     def of(cls, user: User) -> "UserOut":
         return cls(id=user.id, email=user.email.value, role=user.role.value,
                    is_active=user.is_active, created_at=user.created_at,
-                   mfa_enabled=user.mfa_enabled)
+                   mfa_enabled=user.mfa_enabled, email_verified=user.email_verified)
 
 
 class TokenOut(BaseModel):
@@ -199,3 +201,46 @@ def decode_cursor(value: str) -> AuditCursor:
     if cursor.occurred_at.tzinfo is None:
         raise ValueError("not a cursor")
     return cursor
+
+
+class EmailIn(Request):
+    email: str = Field(max_length=320)
+
+
+class PasswordResetIn(Request):
+    token: str = Field(max_length=200)
+    new_password: str = Field(max_length=1024)
+
+
+class TokenIn(Request):
+    token: str = Field(max_length=200)
+
+
+class EmailChangeIn(Request):
+    new_email: str = Field(max_length=320)
+    current_password: str = Field(max_length=1024)
+
+
+class DetailOut(BaseModel):
+    """An accepted request's answer, the same whatever the request found."""
+
+    detail: str
+
+
+class OutboxEntryOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    recipient: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str
+
+    @classmethod
+    def of(cls, entry: OutboxEntry) -> "OutboxEntryOut":
+        return cls(id=entry.id, kind=entry.kind.value, recipient=entry.recipient,
+                   status=entry.status.value, attempts=entry.attempts,
+                   created_at=entry.created_at, next_attempt_at=entry.next_attempt_at,
+                   sent_at=entry.sent_at, last_error=entry.last_error)

@@ -123,6 +123,8 @@ class _Apps:
             "database_url": self._database_url, "secret_key": SECRET, "data_key": DATA_KEY,
             "jwt_library": self._jwt_library, "demo_rooms": False, "cookie_secure": True,
             "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD,
+            # Tests that send mail start a dispatcher round themselves (tests/mail_server.py).
+            "mail_dispatch_interval": 0,
         }
         container = build_container(Settings(**(options | overrides)))  # type: ignore[arg-type]
         clock = FakeClock()

@@ -17,7 +17,8 @@ async def test_register_returns_the_public_user_and_never_the_password(api: Api)
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "role", "is_active", "created_at", "mfa_enabled"}
+    assert set(body) == {"id", "email", "role", "is_active", "created_at", "mfa_enabled",
+                         "email_verified"}
     assert body["email"] == "alice@example.com"
     assert body["role"] == "user"
     assert body["is_active"] is True
