@@ -1,0 +1,1 @@
+"""Mail delivery: templates, the SMTP and file transports, the outbox dispatcher."""
