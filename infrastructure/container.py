@@ -30,10 +30,10 @@ from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
-from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.backends import storage_kind
+from infrastructure.persistence.database import create_engine_for, ping, reader_for
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
-from infrastructure.persistence.readers import reader_for
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
 from infrastructure.throttling import LimitsThrottle
@@ -52,10 +52,6 @@ def token_codec(
 ) -> TokenCodec:
     return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
                                  issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
-
-
-def persistence_backend(settings: Settings) -> str:
-    return "memory" if settings.uses_memory else "sql"
 
 
 class Container(containers.DeclarativeContainer):
@@ -90,11 +86,11 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
 
-    backend = providers.Singleton(persistence_backend, settings)
+    backend = providers.Singleton(storage_kind, settings.provided.database_url)
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
-    # The SQLite file's or PostgreSQL's reader, made (like the engine) on first use.
+    # The backend's fast read path, if it has one, made (like the engine) on first use.
     reader = providers.Singleton(reader_for, settings.provided.database_url)
     uow = providers.Selector(
         backend,

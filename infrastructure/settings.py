@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.persistence.backends import is_memory
 
 logger = logging.getLogger("roomkey.settings")
 
@@ -152,7 +153,7 @@ class Settings(BaseSettings):
 
     @property
     def uses_memory(self) -> bool:
-        return self.database_url.startswith("memory://")
+        return is_memory(self.database_url)
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -16,10 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.pool import NullPool
 
 from application.ports import Clock, UnitOfWork
-from infrastructure.persistence.database import async_url, create_engine_for, ping, run_migrations
+from infrastructure.persistence.backends import async_url
+from infrastructure.persistence.database import (
+    create_engine_for,
+    ping,
+    reader_for,
+    run_migrations,
+)
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
-from infrastructure.persistence.readers import reader_for
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.persistence.tables import metadata
 
 POSTGRES_URL_VARIABLE = "ROOMKEY_TEST_POSTGRES_URL"
@@ -177,7 +182,7 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
     url = request.getfixturevalue(f"{request.param}_url")
     engine = create_engine_for(url)
     sessions = async_sessionmaker[AsyncSession](engine, expire_on_commit=False)
-    # As the container wires it: SQLite files and PostgreSQL get their readers.
+    # As the container wires it: a backend with a fast read path gets it.
     reader = reader_for(url)
     try:
         yield lambda clock=None: SqlUnitOfWork(sessions, clock, reader=reader)

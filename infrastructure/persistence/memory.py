@@ -1,4 +1,4 @@
-"""In-memory repositories over one shared store; transactions are copy-on-begin snapshots."""
+"""The in-memory backend: repositories over one shared store, copy-on-begin transactions."""
 
 import asyncio
 import copy
@@ -12,6 +12,7 @@ from application.errors import EmailAlreadyRegistered
 from application.ports import (
     AuditEvent,
     AuditLog,
+    AuditQuery,
     BookingRepository,
     Clock,
     RefreshTokenRepository,
@@ -23,7 +24,7 @@ from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 from infrastructure.clock import SystemClock
-from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
+from infrastructure.persistence.audit import RecordingAuditLog, log_committed
 
 
 @dataclass
@@ -180,6 +181,26 @@ class MemoryRefreshTokenRepository:
             return False
         self._data.refresh_tokens[digest] = replace(record, used_at=now)
         return True
+
+
+class MemoryAuditLog(RecordingAuditLog):
+    def __init__(self, events: list[AuditEvent], clock: Clock) -> None:
+        super().__init__(clock)
+        self._events = events
+
+    async def _store(self, event: AuditEvent) -> None:
+        self._events.append(event)
+
+    async def list(self, query: AuditQuery) -> list[AuditEvent]:
+        matching = [
+            event for event in self._events
+            if (query.user_id is None or event.user_id == query.user_id)
+            and (query.type is None or event.type is query.type)
+            and (query.after is None
+                 or (event.occurred_at, event.id) < (query.after.occurred_at, query.after.id))
+        ]
+        matching.sort(key=lambda event: (event.occurred_at, event.id), reverse=True)
+        return matching[:query.limit]
 
 
 class MemoryUnitOfWork:

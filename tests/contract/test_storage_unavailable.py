@@ -13,8 +13,9 @@ from sqlalchemy import exc, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from application.errors import StorageUnavailable
-from infrastructure.persistence.database import create_engine_for, is_connection_failure, ping
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.sql.errors import is_lost_connection
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from tests.contract.test_repositories import make_booking, make_room, make_user
 from tests.databases import administer, terminate_connections
 
@@ -111,4 +112,4 @@ async def test_a_connection_lost_mid_transaction_raises_storage_unavailable(
     (ValueError("not a database problem"), False),
 ])
 def test_connection_failures_are_told_apart(error: Exception, expected: bool) -> None:
-    assert is_connection_failure(error) is expected
+    assert is_lost_connection(error) is expected

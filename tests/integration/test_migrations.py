@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, exc, insert, inspect, make_url, select, text
 
 from infrastructure.persistence.database import alembic_config, create_engine_for, run_migrations
-from infrastructure.persistence.sql import _BOOKINGS_OF_USER
+from infrastructure.persistence.sql.queries import BOOKINGS_OF_USER
 from infrastructure.persistence.tables import (
     EMAIL_INDEX,
     metadata,
@@ -116,7 +116,7 @@ def test_a_users_bookings_come_in_date_order_from_an_index(empty_sqlite_url: str
     run_migrations(empty_sqlite_url)
     database = make_url(empty_sqlite_url).database
     assert database is not None
-    query = str(_BOOKINGS_OF_USER.compile(compile_kwargs={"literal_binds": False}))
+    query = str(BOOKINGS_OF_USER.compile(compile_kwargs={"literal_binds": False}))
     with sqlite3.connect(database) as connection:
         plan = " ".join(str(step) for step in connection.execute(
             f"EXPLAIN QUERY PLAN {query.replace(':user_id', '?')}", ("x",)).fetchall())

@@ -8,7 +8,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from infrastructure.persistence.database import async_url
+from infrastructure.persistence.backends import async_url
 from infrastructure.persistence.tables import metadata
 
 config = context.config

@@ -1,4 +1,8 @@
-"""PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool."""
+"""PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool.
+
+PostgreSQL's optional fast path (see sql/reader.py): the backend works without it, through the
+session alone, only with the engine's per-read overhead.
+"""
 
 import asyncio
 from collections.abc import Mapping, Sequence
@@ -8,15 +12,15 @@ import asyncpg
 from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
-from infrastructure.persistence.database import POSTGRES_CONNECT_ARGS, async_url
-from infrastructure.persistence.prepared import PreparedStatements
+from infrastructure.persistence.postgresql import CONNECT_ARGS
+from infrastructure.persistence.sql.prepared import PreparedStatements
 
 # A reader needs few connections: each read holds one for a single round trip.
 _MAX_CONNECTIONS = 10
 # How the reader's connections show in pg_stat_activity, apart from the engine's.
 APPLICATION_NAME = "roomkey reader"
 # As long as the engine lets a statement run.
-_STATEMENT_TIMEOUT_SECONDS: float = POSTGRES_CONNECT_ARGS["command_timeout"]
+_STATEMENT_TIMEOUT_SECONDS: float = CONNECT_ARGS["command_timeout"]
 # Whatever ends a read on the reader's side, so that the session path runs it instead: a lost or
 # refused connection, a timeout, or an error the session path reports as SQLAlchemy does.
 _GIVE_WAY = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
@@ -80,16 +84,6 @@ class PostgresReader:
             await pool.close()
 
 
-def postgres_reader_for(database_url: str) -> PostgresReader | None:
-    """A reader for PostgreSQL; None for SQLite and memory://, which have their own read paths."""
-    if database_url.startswith("memory://"):
-        return None
-    url = async_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        return None
-    return PostgresReader(url)
-
-
 def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> dict[str, Any]:
     """asyncpg.connect's arguments for the URL, as the engine would connect, read-only."""
     _, options = dialect.create_connect_args(url)
@@ -102,7 +96,7 @@ def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> di
                 # The server ends a read that runs too long, as command_timeout would on the
                 # client, where it costs a timer armed and cancelled on the loop for every read.
                 "statement_timeout": str(round(statement_timeout * 1000))}
-    return {**options, **POSTGRES_CONNECT_ARGS, "command_timeout": None,
+    return {**options, **CONNECT_ARGS, "command_timeout": None,
             "server_settings": settings}
 
 

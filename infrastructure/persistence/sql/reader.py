@@ -1,15 +1,15 @@
-"""Reader: the faster path a unit of work tries first for its reads; which one a URL gets."""
+"""Reader: an optional faster path for a backend's per-request reads."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Select
 
-from infrastructure.persistence.postgres_reader import postgres_reader_for
-from infrastructure.persistence.sqlite_reader import sqlite_reader_for
-
 
 class Reader(Protocol):
+    """What a backend's fast read path offers the unit of work. A backend without one is
+    correct through the session alone; a reader only saves the session's per-read overhead."""
+
     async def rows(
         self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
     ) -> Sequence[Any] | None:
@@ -18,8 +18,3 @@ class Reader(Protocol):
         ...
 
     async def dispose(self) -> None: ...
-
-
-def reader_for(database_url: str) -> Reader | None:
-    """The database's reader; None for memory://, and in-memory SQLite (one per connection)."""
-    return sqlite_reader_for(database_url) or postgres_reader_for(database_url)
