@@ -4,6 +4,7 @@ from typing import Literal
 
 from sqlalchemy import URL, make_url
 
+from infrastructure.persistence.mysql.backend import MysqlBackend
 from infrastructure.persistence.postgresql.backend import PostgresBackend
 from infrastructure.persistence.sql.backend import SqlBackend
 from infrastructure.persistence.sqlite.backend import SqliteBackend
@@ -11,7 +12,7 @@ from infrastructure.persistence.sqlite.backend import SqliteBackend
 MEMORY_URL = "memory://"
 # Every SQL backend, by SQLAlchemy's backend name (the scheme before "+driver").
 SQL_BACKENDS: dict[str, SqlBackend] = {
-    backend.name: backend for backend in (SqliteBackend(), PostgresBackend())
+    backend.name: backend for backend in (SqliteBackend(), PostgresBackend(), MysqlBackend())
 }
 
 

@@ -24,7 +24,11 @@ class SqlBackend:
     user_by_email: ClassVar[Executable] = queries.USER_BY_EMAIL
 
     def create_engine(self, url: URL) -> AsyncEngine:
+        """The app's engine; it calls `prepare` on it."""
         raise NotImplementedError
+
+    def prepare(self, engine: AsyncEngine) -> None:
+        """What every engine on this backend needs, the migrations' engine too."""
 
     def reader(self, url: URL) -> Reader | None:
         """Its fast read path, if it has one (optional: see sql/reader.py)."""

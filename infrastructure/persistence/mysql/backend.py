@@ -1,0 +1,62 @@
+"""MysqlBackend: MariaDB and MySQL over asyncmy, row locks by SELECT ... FOR UPDATE."""
+
+from typing import Any, ClassVar
+
+from sqlalchemy import URL, Column, ColumnElement, Executable, Table, bindparam, event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from infrastructure.persistence.mysql import ddl  # noqa: F401 - registers the DDL rules
+from infrastructure.persistence.sql.backend import SqlBackend, server_engine
+from infrastructure.persistence.tables import users
+
+# An unreachable server, or a statement that hangs, should answer 503 quickly.
+_CONNECT_ARGS: dict[str, Any] = {"connect_timeout": 5, "read_timeout": 30, "charset": "utf8mb4"}
+
+
+class MysqlBackend(SqlBackend):
+    """InnoDB under its default REPEATABLE READ.
+
+    Locks are explicit row locks: MariaDB has no UPDATE ... RETURNING, and a locking read
+    always sees the latest committed row, whatever snapshot the transaction holds. The reads a
+    use case decides on come after its lock (the room before counting its bookings), or are
+    themselves the arbiter (the conditional UPDATE that uses a refresh token). A deadlock or a
+    lock wait timeout is an OperationalError like a lost connection: StorageUnavailable (503),
+    and the transaction is rolled back, never half-written.
+    """
+
+    name = "mysql"
+    drivers = ("asyncmy",)
+    # The email column's collation ignores case (see ddl.case_insensitive_table): a plain
+    # comparison uses the unique index, where lower(email) would scan the table.
+    user_by_email: ClassVar[Executable] = select(users).where(
+        users.c.email == bindparam("email"))
+
+    def create_engine(self, url: URL) -> AsyncEngine:
+        engine = server_engine(url, _CONNECT_ARGS)
+        self.prepare(engine)
+        return engine
+
+    def prepare(self, engine: AsyncEngine) -> None:
+        """Ids as CHAR(32) hex, not MariaDB's native UUID type (10.7+), which orders its values
+        by rearranged segments: ids must sort (and compare, for the audit log's keyset pages)
+        as they do on the other databases and in Python. Set once the dialect has looked at
+        the server (a listener after its first-connect initialisation)."""
+        dialect = engine.dialect
+
+        def ids_as_text(dbapi_connection: Any, connection_record: Any) -> None:
+            dialect.supports_native_uuid = False
+
+        event.listen(engine.sync_engine, "connect", ids_as_text)
+
+    def codepoint_order(self, column: ColumnElement[str]) -> ColumnElement[str]:
+        # Binary by default (see ddl.py); the email column alone ignores case.
+        return column.collate("utf8mb4_bin")
+
+    def lock(
+        self, table: Table, condition: ColumnElement[bool], *, unchanged: Column[Any]
+    ) -> Executable:
+        return select(table).where(condition).with_for_update()
+
+    async def guarded_write(self, session: AsyncSession, statement: Executable) -> None:
+        # InnoDB undoes just the statement that hit a duplicate key; the transaction goes on.
+        await session.execute(statement)
