@@ -10,6 +10,7 @@ VM, the count repeats to a fraction of a percent, so it can tell a 2 % change ap
 
 import argparse
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -102,7 +103,10 @@ def _instructions(database_url: str, reads: int) -> int:
     command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                sys.executable, "-m", "bench.instructions", "--drive", database_url,
                "--requests", str(reads)]
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    # A fixed hash seed: string hashing, and so dict and set work, is then the same every run.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
+    finished = subprocess.run(command, capture_output=True, text=True, check=False,
+                              env=environment)
     found = re.search(r"I\s+refs:\s+([\d,]+)", finished.stderr)
     if finished.returncode != 0 or found is None:
         raise RuntimeError(f"{' '.join(command)} failed:\n{finished.stderr[-3000:]}")

@@ -26,7 +26,7 @@ class MysqlBackend(SqlBackend):
 
     name = "mysql"
     drivers = ("asyncmy",)
-    # The email column's collation ignores case (see ddl.case_insensitive_table): a plain
+    # The email column's collation ignores case (see ddl.case_insensitive): a plain
     # comparison uses the unique index, where lower(email) would scan the table.
     user_by_email: ClassVar[Executable] = select(users).where(
         users.c.email == bindparam("email"))

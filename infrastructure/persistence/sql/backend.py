@@ -65,7 +65,7 @@ class SqlBackend:
             await session.execute(statement)
 
 
-def server_engine(url: URL, connect_args: dict[str, Any], **options: Any) -> AsyncEngine:
+def server_engine(url: URL, connect_args: dict[str, Any]) -> AsyncEngine:
     """An engine for a database server: a bounded pool whose dead connections are replaced."""
     return create_async_engine(
         url,
@@ -76,5 +76,4 @@ def server_engine(url: URL, connect_args: dict[str, Any], **options: Any) -> Asy
         pool_pre_ping=True,
         pool_recycle=1800,
         connect_args=connect_args,
-        **options,
     )
