@@ -95,7 +95,8 @@ def _database(backend: str) -> Iterator[str]:
         from bench import postgres as server
     else:
         from bench import mariadb as server  # type: ignore[no-redef]
-    with server.database("roomkey_instructions", 0, "") as url:
+    # A name of its own, so that runs side by side do not drop each other's database.
+    with server.database(f"roomkey_instructions_{os.getpid()}", 0, "") as url:
         yield url
 
 
