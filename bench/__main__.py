@@ -1,4 +1,4 @@
-"""Run the benchmark: `python -m bench [--quick] [--only sqlite|postgres] [--seconds S]`."""
+"""Run the benchmark: `python -m bench [--quick] [--only sqlite|postgres|mariadb] [--seconds S]`."""
 
 import argparse
 import os
@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import hashing, postgres, report, shares, targets, workload, wrk
+from bench import hashing, mariadb, postgres, report, shares, targets, workload, wrk
 from bench.report import CEILING, FASTAPI_USERS, TUTORIAL, Results
 from bench.servers import App, peer, roomkey, serving
 
@@ -79,6 +79,21 @@ def postgres_suite(tool: str, results: Results, password_hash: str, seconds: flo
                     tool, app, base, "user%d@bench.test", seconds, users=users))
 
 
+def mariadb_suite(tool: str, results: Results, password_hash: str, seconds: float,
+                  rounds: int) -> None:
+    with ExitStack() as stack:
+        url = stack.enter_context(mariadb.database("roomkey_bench_mariadb", 100, password_hash))
+        app = roomkey(url)
+        base = stack.enter_context(serving(app))
+        cookie = workload.seed(app, base, "user1@bench.test", register=False)
+        workload.reads(tool, base, cookie, 2)
+        for round_number in range(1, rounds + 1):
+            print(f"MariaDB round {round_number}/{rounds}", flush=True)
+            results.add(targets.MARIADB_ONE, "read", workload.reads(tool, base, cookie, seconds))
+            results.add(targets.MARIADB_ONE, "login", workload.logins(
+                tool, app, base, "user%d@bench.test", seconds, users=100))
+
+
 def machine(seconds: float, rounds: int) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
@@ -97,7 +112,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 s runs (a smoke test)")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds (≥ 2)")
-    parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one suite")
+    parser.add_argument("--only", choices=["sqlite", "postgres", "mariadb"], help="run one suite")
     args = parser.parse_args()
     seconds = 3.0 if args.quick else args.seconds
     tool = wrk.ensure_wrk()
@@ -107,16 +122,22 @@ def main() -> None:
     hash_timings = [first_timing]
     results = Results()
     worker_shares: list[list[float]] = []
-    if args.only != "postgres":
+    if args.only in (None, "sqlite"):
         sqlite_suite(tool, results, seconds, args.rounds, hash_timings)
         hash_timings.pop(0)  # those measured beside the login runs are the ones that count
     hash_seconds = statistics.median(hash_timings)
     bound = hashing.bound(hash_seconds)
-    if args.only != "sqlite":
+    if args.only in (None, "postgres"):
         if postgres.available():
             postgres_suite(tool, results, password_hash, seconds, args.rounds, worker_shares)
         else:
             print(f"PostgreSQL not reachable at {postgres.ADMIN_URL} (set BENCH_POSTGRES_URL): "
+                  "its suite is skipped")
+    if args.only in (None, "mariadb"):
+        if mariadb.available():
+            mariadb_suite(tool, results, password_hash, seconds, args.rounds)
+        else:
+            print(f"MariaDB not reachable at {mariadb.ADMIN_URL} (set BENCH_MARIADB_URL): "
                   "its suite is skipped")
     lines = [f"Machine: {machine(seconds, args.rounds)}.", "",
              f"Hashing bound: {os.cpu_count()} cores ÷ {hash_seconds * 1000:.1f} ms per argon2id "
@@ -127,6 +148,8 @@ def main() -> None:
              "### PostgreSQL", "",
              *report.postgres_table(results, [targets.PG_ONE, targets.PG_TWO, targets.PG_LARGE]),
              "", *report.share_lines(worker_shares),
+             "", "### MariaDB", "",
+             *report.postgres_table(results, [targets.MARIADB_ONE], database="MariaDB"),
              "", "### Targets", "", *targets.table(results, bound, worker_shares), "",
              f"Run took {time.monotonic() - started:.0f} s."]
     text = "\n".join(lines) + "\n"

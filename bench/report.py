@@ -77,8 +77,8 @@ def ratio_table(results: Results, roomkey: str, peers: list[str]) -> list[str]:
     return lines
 
 
-def postgres_table(results: Results, setups: list[str]) -> list[str]:
-    lines = ["| Roomkey on PostgreSQL | reads/s | p50 ms | p99 ms | logins/s | p50 ms | p99 ms |",
+def postgres_table(results: Results, setups: list[str], database: str = "PostgreSQL") -> list[str]:
+    lines = [f"| Roomkey on {database} | reads/s | p50 ms | p99 ms | logins/s | p50 ms | p99 ms |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for setup in setups:
         cells = [*_cells(results.median(setup, "read")), *_cells(results.median(setup, "login"))]

@@ -4,6 +4,7 @@ from bench.report import CEILING, FASTAPI_USERS, TUTORIAL, Results
 
 ROOMKEY = "Roomkey"
 PG_ONE, PG_TWO, PG_LARGE = "1 worker, 100 users", "2 workers, 100 users", "1 worker, 100,000 users"
+MARIADB_ONE = "MariaDB, 1 worker, 100 users"
 
 
 def _rps(results: Results, app: str, scenario: str) -> float | None:

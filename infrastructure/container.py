@@ -54,13 +54,13 @@ from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.mail.composer import MailComposer
 from infrastructure.mail.dispatcher import OutboxDispatcher
 from infrastructure.mail.transports import FileMailer, SmtpMailer, SmtpRelay
-from infrastructure.persistence.database import create_engine_for, ping
+from infrastructure.persistence.backends import storage_kind
+from infrastructure.persistence.database import create_engine_for, ping, reader_for
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
-from infrastructure.persistence.mail_sql import SqlOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
-from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.schema import SchemaWatch
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.mail import SqlOutboxQueue
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.secret_box import AesGcmSecretBox
 from infrastructure.settings import (
@@ -95,10 +95,6 @@ def mailer_for(settings: Settings, composer: MailComposer) -> Mailer:
     if settings.smtp_url is None:
         return FileMailer(composer, settings.mail_dir)
     return SmtpMailer(composer, SmtpRelay.parse(settings.smtp_url.get_secret_value()))
-
-
-def persistence_backend(settings: Settings) -> str:
-    return "memory" if settings.uses_memory else "sql"
 
 
 class Container(containers.DeclarativeContainer):
@@ -137,12 +133,12 @@ class Container(containers.DeclarativeContainer):
     payload_cipher = providers.Singleton(PayloadCipher.from_secret, secret_key,
                                          providers.Callable(previous_secret_keys, settings))
 
-    backend = providers.Singleton(persistence_backend, settings)
+    backend = providers.Singleton(storage_kind, settings.provided.database_url)
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine_for, settings.provided.database_url,
                                  timeout=settings.provided.db_timeout)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
-    # The SQLite file's or PostgreSQL's reader, made (like the engine) on first use.
+    # The backend's fast read path, if it has one, made (like the engine) on first use.
     reader = providers.Singleton(reader_for, settings.provided.database_url,
                                  timeout=settings.provided.db_timeout)
     uow = providers.Selector(

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
 from infrastructure.mail.transports import SmtpRelay
-from infrastructure.persistence.database import async_url
+from infrastructure.persistence.backends import async_url, is_memory
 from infrastructure.signing_keys import (
     HOW_TO_MAKE_ONE,
     MIN_KEY_BYTES,
@@ -161,7 +161,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if not value.startswith("memory://"):
+        if not is_memory(value):
             async_url(value)  # its ValueError names the schemes Roomkey speaks
         return value
 
@@ -255,7 +255,7 @@ class Settings(BaseSettings):
 
     @property
     def uses_memory(self) -> bool:
-        return self.database_url.startswith("memory://")
+        return is_memory(self.database_url)
 
 
 def require_mail_delivery(settings: Settings) -> None:

@@ -22,7 +22,8 @@ from application.errors import StorageUnavailable
 from domain.errors import DomainError
 from domain.users import Role
 from infrastructure.container import close_storage
-from infrastructure.persistence.database import is_connection_failure, run_migrations
+from infrastructure.persistence.backends import is_connection_failure
+from infrastructure.persistence.database import run_migrations
 from infrastructure.persistence.schema import SchemaState, SchemaStatus, schema_status
 from infrastructure.settings import (
     ConfigurationError,

@@ -1,4 +1,4 @@
-"""Pytest fixtures: throw-away migrated SQLite and PostgreSQL databases, and a UoW factory."""
+"""Pytest fixtures: throw-away migrated SQLite, PostgreSQL and MariaDB databases; a UoW factory."""
 
 import asyncio
 import os
@@ -16,14 +16,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from sqlalchemy.pool import NullPool
 
 from application.ports import Clock, UnitOfWork
-from infrastructure.persistence.database import async_url, create_engine_for, ping, run_migrations
+from infrastructure.persistence.backends import async_url
+from infrastructure.persistence.database import (
+    create_engine_for,
+    ping,
+    reader_for,
+    run_migrations,
+)
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
-from infrastructure.persistence.readers import reader_for
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.persistence.tables import metadata
 
 POSTGRES_URL_VARIABLE = "ROOMKEY_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "ROOMKEY_TEST_REQUIRE_POSTGRES"
+MARIADB_URL_VARIABLE = "ROOMKEY_TEST_MARIADB_URL"
+REQUIRE_MARIADB_VARIABLE = "ROOMKEY_TEST_REQUIRE_MARIADB"
+# Every SQL backend's fixtures: `<name>_url` is a migrated, emptied database for one test.
+SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                pytest.param("mariadb", marks=pytest.mark.mariadb)]
 
 
 class UnitOfWorkFactory(Protocol):
@@ -72,20 +82,25 @@ def sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     """The server from ROOMKEY_TEST_POSTGRES_URL, checked once; skips (or fails) without it."""
-    url = os.environ.get(POSTGRES_URL_VARIABLE, "")
-    if not url:
-        _postgres_unavailable("<unset>")
-    if not run_blocking(lambda: _answers(url)):
-        _postgres_unavailable(make_url(url).render_as_string(hide_password=True))
+    return _server_url("PostgreSQL", POSTGRES_URL_VARIABLE, REQUIRE_POSTGRES_VARIABLE)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server_url() -> str:
+    """The server from ROOMKEY_TEST_MARIADB_URL, checked once; skips (or fails) without it."""
+    return _server_url("MariaDB", MARIADB_URL_VARIABLE, REQUIRE_MARIADB_VARIABLE)
+
+
+def _server_url(server: str, url_variable: str, require_variable: str) -> str:
+    url = os.environ.get(url_variable, "")
+    where = make_url(url).render_as_string(hide_password=True) if url else "<unset>"
+    if not url or not run_blocking(lambda: _answers(url)):
+        reason = f"{server} not reachable at {where}: set {url_variable}"
+        # CI sets the variable so that a broken database service fails loudly instead of skipping.
+        if os.environ.get(require_variable) == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
     return url
-
-
-def _postgres_unavailable(where: str) -> None:
-    reason = f"PostgreSQL not reachable at {where}: set {POSTGRES_URL_VARIABLE}"
-    # CI sets the variable so that a broken database service fails loudly instead of skipping.
-    if os.environ.get(REQUIRE_POSTGRES_VARIABLE) == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 async def _answers(url: str) -> bool:
@@ -116,6 +131,31 @@ def terminate_connections(database: str) -> TextClause:
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
         " WHERE datname = :name AND pid <> pg_backend_pid()"
     ).bindparams(name=database)
+
+
+@contextmanager
+def throwaway_mariadb_database(server_url: str) -> Iterator[str]:
+    """A new empty database `roomkey_test_<random>` on the server, dropped afterwards."""
+    name = f"roomkey_test_{secrets.token_hex(6)}"
+    run_blocking(lambda: administer(server_url, text(f"CREATE DATABASE `{name}`")))
+    try:
+        yield async_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        run_blocking(lambda: administer(server_url, text(f"DROP DATABASE IF EXISTS `{name}`")))
+
+
+async def end_mariadb_connections(server_url: str, database: str) -> None:
+    """Kill every connection to `database`, as a server restart would."""
+    engine = create_async_engine(async_url(server_url), poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(text(
+                "SELECT id FROM information_schema.processlist"
+                " WHERE db = :name AND id <> CONNECTION_ID()").bindparams(name=database))
+            for (thread_id,) in found.all():
+                await connection.execute(text(f"KILL CONNECTION {int(thread_id)}"))
+    finally:
+        await engine.dispose()
 
 
 async def administer(server_url: str, *statements: TextClause) -> None:
@@ -152,6 +192,26 @@ def postgres_url(migrated_postgres_database: str) -> str:
     return migrated_postgres_database
 
 
+@pytest.fixture
+def empty_mariadb_url(mariadb_server_url: str) -> Iterator[str]:
+    with throwaway_mariadb_database(mariadb_server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_mariadb_database(mariadb_server_url: str) -> Iterator[str]:
+    with throwaway_mariadb_database(mariadb_server_url) as url:
+        run_migrations(url)
+        yield url
+
+
+@pytest.fixture
+def mariadb_url(migrated_mariadb_database: str) -> str:
+    """The session's migrated database, emptied for this test."""
+    run_blocking(lambda: _empty_tables(migrated_mariadb_database))
+    return migrated_mariadb_database
+
+
 async def _empty_tables(url: str) -> None:
     engine = create_async_engine(url, poolclass=NullPool)
     try:
@@ -163,9 +223,7 @@ async def _empty_tables(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(
-    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(params=["memory", *SQL_BACKENDS])
 async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWorkFactory]:
     """Makes fresh units of work over one database shared for the whole test."""
     if request.param == "memory":
@@ -177,7 +235,7 @@ async def uow_factory(request: pytest.FixtureRequest) -> AsyncIterator[UnitOfWor
     url = request.getfixturevalue(f"{request.param}_url")
     engine = create_engine_for(url)
     sessions = async_sessionmaker[AsyncSession](engine, expire_on_commit=False)
-    # As the container wires it: SQLite files and PostgreSQL get their readers.
+    # As the container wires it: a backend with a fast read path gets it.
     reader = reader_for(url)
     try:
         yield lambda clock=None: SqlUnitOfWork(sessions, clock, reader=reader)

@@ -1,4 +1,4 @@
-"""In-memory repositories over one shared store; transactions are copy-on-begin snapshots."""
+"""The in-memory backend: repositories over one shared store, copy-on-begin transactions."""
 
 import asyncio
 import copy
@@ -14,6 +14,7 @@ from application.ports import (
     AccountTokenRepository,
     AuditEvent,
     AuditLog,
+    AuditQuery,
     BookingRepository,
     Clock,
     Outbox,
@@ -29,7 +30,7 @@ from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 from infrastructure.clock import SystemClock
 from infrastructure.mail.cipher import PayloadCipher
-from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
+from infrastructure.persistence.audit import RecordingAuditLog, log_committed
 from infrastructure.persistence.mail_memory import (
     MemoryAccountTokenRepository,
     MemoryOutbox,
@@ -202,6 +203,26 @@ class MemoryRefreshTokenRepository:
             return False
         self._data.refresh_tokens[digest] = replace(record, used_at=now)
         return True
+
+
+class MemoryAuditLog(RecordingAuditLog):
+    def __init__(self, events: list[AuditEvent], clock: Clock) -> None:
+        super().__init__(clock)
+        self._events = events
+
+    async def _store(self, event: AuditEvent) -> None:
+        self._events.append(event)
+
+    async def list(self, query: AuditQuery) -> list[AuditEvent]:
+        matching = [
+            event for event in self._events
+            if (query.user_id is None or event.user_id == query.user_id)
+            and (query.type is None or event.type is query.type)
+            and (query.after is None
+                 or (event.occurred_at, event.id) < (query.after.occurred_at, query.after.id))
+        ]
+        matching.sort(key=lambda event: (event.occurred_at, event.id), reverse=True)
+        return matching[:query.limit]
 
 
 class MemoryUnitOfWork:

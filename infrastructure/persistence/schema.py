@@ -11,7 +11,9 @@ from alembic.util import CommandError
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from infrastructure.persistence.database import alembic_config, storage_errors
+from infrastructure.persistence.backends import sql_backend_named
+from infrastructure.persistence.database import alembic_config
+from infrastructure.persistence.sql.errors import storage_errors
 
 
 class SchemaState(StrEnum):
@@ -77,7 +79,7 @@ def _database_heads(connection: Connection) -> tuple[str, ...]:
 
 async def schema_status(engine: AsyncEngine, *, seconds: float) -> SchemaStatus:
     """The database's revision against the code's; StorageUnavailable when it does not answer."""
-    with storage_errors():
+    with storage_errors(sql_backend_named(engine.dialect.name).is_connection_failure):
         async with asyncio.timeout(seconds), engine.connect() as connection:
             database = await connection.run_sync(_database_heads)
     return compare(database)

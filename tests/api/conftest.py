@@ -12,6 +12,7 @@ from infrastructure.persistence.memory import MemoryStore
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
 from interfaces.http.cookies import CSRF_HEADER, CookieNames, cookie_names
+from tests.databases import SQL_BACKENDS
 from tests.fakes import FakeClock
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -73,11 +74,7 @@ def set_cookie(response: httpx.Response, name: str) -> str:
     return headers[0]
 
 
-def _backends() -> list[object]:
-    return ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=_backends())
+@pytest.fixture(params=["memory", *SQL_BACKENDS])
 def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "memory":
         return "memory://"

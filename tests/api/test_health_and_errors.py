@@ -26,15 +26,17 @@ async def test_every_response_carries_a_request_id(api: Api) -> None:
     assert forged.headers["x-request-id"] != "a\tb c"
 
 
-def _unreachable_app() -> httpx.AsyncClient:
-    settings = Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:9/none",
-                        secret_key=SECRET, data_key=DATA_KEY, demo_rooms=False)
+def _unreachable_app(database_url: str) -> httpx.AsyncClient:
+    settings = Settings(database_url=database_url, secret_key=SECRET, data_key=DATA_KEY,
+                        demo_rooms=False)
     app = create_app(build_container(settings))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
 
 
-async def test_an_unreachable_database_is_503_not_500() -> None:
-    async with _unreachable_app() as client:
+@pytest.mark.parametrize("database_url", ["postgresql+asyncpg://nobody@127.0.0.1:9/none",
+                                          "mysql+asyncmy://nobody@127.0.0.1:9/none"])
+async def test_an_unreachable_database_is_503_not_500(database_url: str) -> None:
+    async with _unreachable_app(database_url) as client:
         health = await client.get("/health")
         login = await client.post("/auth/login",
                                   json={"email": "a@example.com", "password": "whatever1"})

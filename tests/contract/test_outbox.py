@@ -17,9 +17,9 @@ from application.mail import MailKind, OutboxStatus, OutgoingMail, QueuedMail
 from application.ports import UnitOfWork
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
-from infrastructure.persistence.mail_sql import SqlOutboxQueue
+from infrastructure.persistence.sql.mail import SqlOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.persistence.tables import mail_outbox
 from tests.fakes import FakeClock
 

@@ -13,21 +13,16 @@ from sqlalchemy import Float, Select, bindparam, func, insert, make_url, select,
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from infrastructure.persistence.database import create_engine_for
-from infrastructure.persistence.postgres_reader import (
-    APPLICATION_NAME,
-    PostgresReader,
-    postgres_reader_for,
+from infrastructure.persistence.database import create_engine_for, reader_for
+from infrastructure.persistence.postgresql.reader import APPLICATION_NAME, PostgresReader
+from infrastructure.persistence.sql.queries import (
+    BOOKINGS_OF_USER,
+    LIVE_SESSION_USER,
+    REFRESH_TOKEN,
+    USER_BY_ID,
 )
-from infrastructure.persistence.readers import reader_for
-from infrastructure.persistence.sql import (
-    _BOOKINGS_OF_USER,
-    _LIVE_SESSION_USER,
-    _REFRESH_TOKEN,
-    _USER_BY_ID,
-    SqlUnitOfWork,
-)
-from infrastructure.persistence.sqlite_reader import SqliteReader
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
+from infrastructure.persistence.sqlite.reader import SqliteReader
 from infrastructure.persistence.tables import bookings, refresh_tokens, rooms, sessions, users
 from tests.databases import sqlite_url_for
 
@@ -38,20 +33,13 @@ DIGEST = "d" * 64
 _SLEEP = select(func.pg_sleep(bindparam("seconds", type_=Float)).label("slept"))
 
 
-def test_there_is_no_reader_for_sqlite_or_in_memory_databases(tmp_path: Path) -> None:
-    assert postgres_reader_for("memory://") is None
-    assert postgres_reader_for(sqlite_url_for(tmp_path / "roomkey.db")) is None
-    assert postgres_reader_for("sqlite+aiosqlite:///:memory:") is None
-    assert isinstance(postgres_reader_for("postgresql://roomkey@localhost/roomkey"),
-                      PostgresReader)
-
-
 def test_each_database_gets_its_own_reader(tmp_path: Path) -> None:
     assert reader_for("memory://") is None
     assert reader_for("sqlite+aiosqlite:///:memory:") is None
     assert isinstance(reader_for(sqlite_url_for(tmp_path / "roomkey.db")), SqliteReader)
     assert isinstance(reader_for("postgresql+asyncpg://roomkey@localhost/roomkey"),
                       PostgresReader)
+    assert isinstance(reader_for("postgresql://roomkey@localhost/roomkey"), PostgresReader)
 
 
 @pytest.fixture
@@ -85,13 +73,13 @@ async def stocked_postgres_url(postgres_url: str) -> str:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(("statement", "parameters", "count"), [
-    (_USER_BY_ID, {"user_id": USER_ID}, 1),
-    (_USER_BY_ID, {"user_id": uuid.uuid4()}, 0),
-    (_LIVE_SESSION_USER, {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW}, 1),
-    (_LIVE_SESSION_USER,
+    (USER_BY_ID, {"user_id": USER_ID}, 1),
+    (USER_BY_ID, {"user_id": uuid.uuid4()}, 0),
+    (LIVE_SESSION_USER, {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW}, 1),
+    (LIVE_SESSION_USER,
      {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW + timedelta(days=2)}, 0),
-    (_BOOKINGS_OF_USER, {"user_id": USER_ID}, 3),
-    (_REFRESH_TOKEN, {"digest": DIGEST}, 1),
+    (BOOKINGS_OF_USER, {"user_id": USER_ID}, 3),
+    (REFRESH_TOKEN, {"digest": DIGEST}, 1),
 ])
 async def test_the_compiled_path_reads_what_sqlalchemy_reads(
     stocked_postgres_url: str, statement: Select[Any], parameters: dict[str, Any], count: int
@@ -117,13 +105,13 @@ async def test_the_compiled_path_reads_what_sqlalchemy_reads(
 async def test_rows_have_the_python_types_of_the_tables(
     stocked_postgres_url: str, reader: PostgresReader
 ) -> None:
-    [user] = await _served(reader, _USER_BY_ID, {"user_id": USER_ID})
+    [user] = await _served(reader, USER_BY_ID, {"user_id": USER_ID})
     assert isinstance(user.id, uuid.UUID) and user.id == USER_ID
     assert user.created_at == NOW and user.created_at.tzinfo is UTC
     assert user.is_active is True
-    [token] = await _served(reader, _REFRESH_TOKEN, {"digest": DIGEST})
+    [token] = await _served(reader, REFRESH_TOKEN, {"digest": DIGEST})
     assert token.used_at is None and token.session_id == SESSION_ID
-    booking, *_ = await _served(reader, _BOOKINGS_OF_USER, {"user_id": USER_ID})
+    booking, *_ = await _served(reader, BOOKINGS_OF_USER, {"user_id": USER_ID})
     assert booking.date_from == date(2030, 2, 1) and type(booking.date_from) is date
     assert booking.price == 120 and type(booking.price) is int
 
@@ -143,7 +131,7 @@ async def test_what_it_does_not_serve_is_left_to_the_session(reader: PostgresRea
     # A bad statement is reported by the session path, as SQLAlchemy reports it.
     broken = select(users).where(func.no_such_function(users.c.id) == bindparam("user_id"))
     assert await reader.rows(broken, {"user_id": USER_ID}) is None
-    assert await reader.rows(_USER_BY_ID, {"user_id": USER_ID}) == []
+    assert await reader.rows(USER_BY_ID, {"user_id": USER_ID}) == []
 
 
 @pytest.mark.postgres
@@ -172,7 +160,7 @@ async def test_the_server_ends_a_read_that_runs_too_long(postgres_url: str) -> N
     try:
         # Given way (None), so the session path would run it under the engine's own timeout.
         assert await asyncio.wait_for(reader.rows(_SLEEP, {"seconds": 5}), 3) is None
-        found = await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+        found = await reader.rows(USER_BY_ID, {"user_id": USER_ID})
         assert found == []
     finally:
         await reader.dispose()
@@ -182,10 +170,10 @@ async def test_the_server_ends_a_read_that_runs_too_long(postgres_url: str) -> N
 async def test_a_connection_the_server_dropped_while_idle_is_replaced(
     stocked_postgres_url: str, postgres_server_url: str, reader: PostgresReader
 ) -> None:
-    assert await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+    assert await reader.rows(USER_BY_ID, {"user_id": USER_ID})
     assert await _terminate_reader_connections(postgres_server_url, stocked_postgres_url) == 1
     await asyncio.sleep(0.1)  # the server's goodbye arrives: the pool sees the connection closed
-    found = await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+    found = await reader.rows(USER_BY_ID, {"user_id": USER_ID})
     assert found is not None and len(found) == 1
 
 
@@ -201,7 +189,7 @@ async def test_a_connection_lost_during_a_read_gives_way_then_recovers(
     else:
         pytest.fail("the read never reached the server")
     assert await asyncio.wait_for(sleeping, 5) is None
-    found = await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+    found = await reader.rows(USER_BY_ID, {"user_id": USER_ID})
     assert found is not None and len(found) == 1
 
 
@@ -235,7 +223,7 @@ async def test_dispose_closes_its_connections(
     await reader.dispose()
     assert await _reader_connections(postgres_server_url, database, until=0) == 0
     # A disposed reader connects again when next used, as the engine does.
-    assert await reader.rows(_USER_BY_ID, {"user_id": USER_ID})
+    assert await reader.rows(USER_BY_ID, {"user_id": USER_ID})
     await reader.dispose()
     assert await _reader_connections(postgres_server_url, database, until=0) == 0
 

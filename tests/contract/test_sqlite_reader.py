@@ -11,27 +11,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Select, create_engine, insert, make_url, select
 
-from infrastructure.persistence.sql import _BOOKINGS_OF_USER, _LIVE_SESSION_USER, _USER_BY_ID
-from infrastructure.persistence.sqlite_reader import SqliteReader, sqlite_reader_for, uuid_from_hex
+from infrastructure.persistence.database import reader_for
+from infrastructure.persistence.sql.queries import BOOKINGS_OF_USER, LIVE_SESSION_USER, USER_BY_ID
+from infrastructure.persistence.sqlite.reader import SqliteReader, uuid_from_hex
 from infrastructure.persistence.tables import bookings, rooms, sessions, users
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 USER_ID, SESSION_ID, ROOM_ID = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 
 
-def test_there_is_no_reader_for_postgres_or_in_memory_databases() -> None:
-    assert sqlite_reader_for("memory://") is None
-    assert sqlite_reader_for("postgresql+asyncpg://roomkey@localhost/roomkey") is None
-    assert sqlite_reader_for("sqlite+aiosqlite:///:memory:") is None
-
-
 @pytest.mark.parametrize("parameters", [None, {"user_id": USER_ID}])
 async def test_a_locked_database_sends_the_read_back_to_the_async_path(
     sqlite_url: str, parameters: dict[str, Any] | None
 ) -> None:
-    statement = select(users) if parameters is None else _USER_BY_ID
-    reader = sqlite_reader_for(sqlite_url)
-    assert reader is not None
+    statement = select(users) if parameters is None else USER_BY_ID
+    reader = reader_for(sqlite_url)
+    assert isinstance(reader, SqliteReader)
     assert await reader.rows(statement, parameters) == []
     # An exclusive-locking connection that has written shuts every other reader out.
     locker = sqlite3.connect(make_url(sqlite_url).database or "", isolation_level=None)
@@ -66,12 +61,12 @@ def stocked_sqlite_url(sqlite_url: str) -> str:
 
 
 @pytest.mark.parametrize(("statement", "parameters", "count"), [
-    (_USER_BY_ID, {"user_id": USER_ID}, 1),
-    (_USER_BY_ID, {"user_id": uuid.uuid4()}, 0),
-    (_LIVE_SESSION_USER, {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW}, 1),
-    (_LIVE_SESSION_USER,
+    (USER_BY_ID, {"user_id": USER_ID}, 1),
+    (USER_BY_ID, {"user_id": uuid.uuid4()}, 0),
+    (LIVE_SESSION_USER, {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW}, 1),
+    (LIVE_SESSION_USER,
      {"session_id": SESSION_ID, "user_id": USER_ID, "now": NOW + timedelta(days=2)}, 0),
-    (_BOOKINGS_OF_USER, {"user_id": USER_ID}, 3),
+    (BOOKINGS_OF_USER, {"user_id": USER_ID}, 3),
 ])
 async def test_the_compiled_path_reads_what_sqlalchemy_reads(
     stocked_sqlite_url: str, statement: Select[Any], parameters: dict[str, Any], count: int

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from application.mail import MailKind, OutgoingMail
 from infrastructure.persistence.database import create_engine_for
-from infrastructure.persistence.sql import SqlUnitOfWork
+from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from interfaces.cli import cli
 from tests.databases import run_blocking
 from tests.mail_server import SmtpServer, text_body

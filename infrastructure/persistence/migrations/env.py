@@ -8,7 +8,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from infrastructure.persistence.database import async_url
+from infrastructure.persistence.backends import async_url, sql_backend_named
 from infrastructure.persistence.tables import metadata
 
 config = context.config
@@ -47,6 +47,7 @@ def _migrate(connection: Connection) -> None:
 
 async def _migrate_async() -> None:
     engine = create_async_engine(async_url(_url()), poolclass=pool.NullPool)
+    sql_backend_named(engine.dialect.name).prepare(engine)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_migrate)

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from infrastructure.persistence.mysql.ddl import case_insensitive
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -17,18 +19,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    dialect = op.get_context().dialect
     op.create_table(
         "users",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("email", sa.String(254), nullable=False),
+        sa.Column("email", case_insensitive(sa.String(254), dialect), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
     )
-    # Written by hand: autogenerate cannot see expression indexes on SQLite and would drop it.
-    op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
+    if dialect.name == "mysql":
+        # MariaDB has no expression indexes: the column's collation ignores case instead.
+        op.create_index("uq_users_email_lower", "users", ["email"], unique=True)
+    else:
+        # Written by hand: autogenerate cannot see expression indexes on SQLite and would drop it.
+        op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
 
     op.create_table(
         "rooms",
@@ -67,8 +74,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("revoked_tokens")
-    op.drop_index("ix_bookings_user_id", table_name="bookings")
-    op.drop_index("ix_bookings_room_id_date_from_date_to", table_name="bookings")
+    # Its indexes go with it (MariaDB refuses to drop one that a foreign key needs).
     op.drop_table("bookings")
     op.drop_table("rooms")
     op.drop_index("uq_users_email_lower", table_name="users")

@@ -1,4 +1,8 @@
-"""PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool."""
+"""PostgresReader: the per-request reads on PostgreSQL, on a raw asyncpg pool.
+
+PostgreSQL's optional fast path (see sql/reader.py): the backend works without it, through the
+session alone, only with the engine's per-read overhead.
+"""
 
 import asyncio
 from collections.abc import Mapping, Sequence
@@ -9,12 +13,9 @@ from sqlalchemy import URL, Select
 from sqlalchemy.engine import Dialect
 
 from application.errors import StorageUnavailable
-from infrastructure.persistence.database import (
-    DEFAULT_TIMEOUT_SECONDS,
-    async_url,
-    postgres_connect_args,
-)
-from infrastructure.persistence.prepared import PreparedStatements
+from infrastructure.persistence.postgresql import connect_args
+from infrastructure.persistence.sql.backend import DEFAULT_TIMEOUT_SECONDS
+from infrastructure.persistence.sql.prepared import PreparedStatements
 
 # A reader needs few connections: each read holds one for a single round trip.
 _MAX_CONNECTIONS = 10
@@ -91,18 +92,6 @@ class PostgresReader:
             await pool.close()
 
 
-def postgres_reader_for(
-    database_url: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
-) -> PostgresReader | None:
-    """A reader for PostgreSQL; None for SQLite and memory://, which have their own read paths."""
-    if database_url.startswith("memory://"):
-        return None
-    url = async_url(database_url)
-    if url.get_backend_name() != "postgresql":
-        return None
-    return PostgresReader(url, statement_timeout=timeout)
-
-
 def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> dict[str, Any]:
     """asyncpg.connect's arguments for the URL, as the engine would connect, read-only."""
     _, options = dialect.create_connect_args(url)
@@ -115,7 +104,7 @@ def _connect_options(dialect: Dialect, url: URL, statement_timeout: float) -> di
                 # The server ends a read that runs too long, and frees its backend; rows()'
                 # own timeout ends a read whose answer the network lost.
                 "statement_timeout": str(round(statement_timeout * 1000))}
-    return {**options, **postgres_connect_args(statement_timeout), "command_timeout": None,
+    return {**options, **connect_args(statement_timeout), "command_timeout": None,
             "server_settings": settings}
 
 

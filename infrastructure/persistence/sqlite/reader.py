@@ -1,4 +1,8 @@
-"""SqliteReader: reads of a SQLite file run on the event loop, without a hop to a driver thread."""
+"""SqliteReader: reads of a SQLite file run on the event loop, without a hop to a driver thread.
+
+SQLite's optional fast path (see sql/reader.py): the backend works without it, through the
+session alone, only with a thread hop per read.
+"""
 
 import sqlite3
 import threading
@@ -8,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, Select, Uuid, create_engine, event, exc
 
-from infrastructure.persistence.database import async_url, is_sqlite_file, storage_errors
-from infrastructure.persistence.prepared import (
+from infrastructure.persistence.sql.errors import storage_errors
+from infrastructure.persistence.sql.prepared import (
     Prepared,
     PreparedStatements,
     Processor,
@@ -19,6 +23,7 @@ from infrastructure.persistence.prepared import (
 # How long a read may wait for a lock before it gives way to the async path. In WAL mode readers
 # do not wait for writers; this bounds the rare wait (a checkpoint) that would stall the loop.
 _BUSY_TIMEOUT_SECONDS = 0.02
+
 
 class SqliteReader:
     """Runs SELECTs on the calling (event loop) thread, with no driver thread in between.
@@ -113,16 +118,6 @@ def uuid_from_hex(value: str | None) -> uuid.UUID | None:
     object.__setattr__(made, "int", int(value, 16))
     object.__setattr__(made, "is_safe", _UNKNOWN_SAFETY)
     return made
-
-
-def sqlite_reader_for(database_url: str) -> SqliteReader | None:
-    """A reader for a SQLite file; None for PostgreSQL and in-memory SQLite (one per connection)."""
-    if database_url.startswith("memory://"):
-        return None
-    url = async_url(database_url)
-    if url.get_backend_name() != "sqlite" or not is_sqlite_file(url):
-        return None
-    return SqliteReader(url)
 
 
 def _read_only(dbapi_connection: Any, connection_record: Any) -> None:

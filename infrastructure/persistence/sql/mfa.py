@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from domain.mfa import MfaChallenge, TotpCredential
-from infrastructure.persistence.audit_log import Statements
+from infrastructure.persistence.sql.statements import Statements
 from infrastructure.persistence.tables import mfa_challenges, recovery_codes, totp_credentials
 
 

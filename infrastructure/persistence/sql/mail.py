@@ -14,14 +14,15 @@ from application.mail import MailKind, OutboxEntry, OutboxStatus, OutgoingMail, 
 from application.ports import Clock
 from domain.account_tokens import AccountToken, TokenPurpose
 from infrastructure.mail.cipher import PayloadCipher
-from infrastructure.persistence.audit_log import Statements
-from infrastructure.persistence.database import storage_errors
+from infrastructure.persistence.backends import sql_backend_named
+from infrastructure.persistence.sql.errors import storage_errors
+from infrastructure.persistence.sql.statements import Statements
 from infrastructure.persistence.tables import account_tokens, mail_outbox
 
 logger = logging.getLogger("roomkey.mail")
-# Dialects whose SELECT ... FOR UPDATE SKIP LOCKED lets senders pass rows another one holds
+# Backends whose SELECT ... FOR UPDATE SKIP LOCKED lets senders pass rows another one holds
 # (PostgreSQL, and MariaDB from 10.6). SQLite has one writer; the conditional UPDATE decides.
-_SKIP_LOCKED_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
+_SKIP_LOCKED_BACKENDS = frozenset({"postgresql", "mysql"})
 MAX_ERROR_LENGTH = 200
 
 
@@ -102,7 +103,7 @@ class SqlOutboxQueue:
     ) -> None:
         self._sessions = session_factory
         self._cipher = cipher
-        self._dialect: str = session_factory.kw["bind"].dialect.name
+        self._backend = sql_backend_named(session_factory.kw["bind"].dialect.name)
 
     async def claim(
         self, now: datetime, *, limit: int, lease: timedelta
@@ -113,9 +114,9 @@ class SqlOutboxQueue:
         table = mail_outbox.c
         due = (table.status == OutboxStatus.PENDING.value, table.next_attempt_at <= now)
         candidates = select(table.id).where(*due).order_by(table.next_attempt_at).limit(limit)
-        if self._dialect in _SKIP_LOCKED_DIALECTS:
+        if self._backend.name in _SKIP_LOCKED_BACKENDS:
             candidates = candidates.with_for_update(skip_locked=True)
-        with storage_errors():
+        with storage_errors(self._backend.is_connection_failure):
             async with self._sessions() as session, session.begin():
                 ids = (await session.execute(candidates)).scalars().all()
                 if not ids:
@@ -158,7 +159,7 @@ class SqlOutboxQueue:
 
     async def _finish(self, message_id: uuid.UUID, claim: str, **values: Any) -> None:
         table = mail_outbox.c
-        with storage_errors():
+        with storage_errors(self._backend.is_connection_failure):
             async with self._sessions() as session, session.begin():
                 await session.execute(
                     update(mail_outbox).where(table.id == message_id, table.claimed_by == claim)

@@ -1,0 +1,1 @@
+"""What every SQL backend shares: statements, repositories, the unit of work, error mapping."""
