@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from infrastructure.mail.cipher import PayloadCipher
-from infrastructure.mail.dispatcher import OutboxDispatcher, OutboxQueue
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.mail import MailKind, OutboxStatus, OutgoingMail, QueuedMail
 from application.ports import UnitOfWork
+from infrastructure.mail.cipher import PayloadCipher
+from infrastructure.mail.dispatcher import OutboxDispatcher, OutboxQueue
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
-from infrastructure.persistence.sql.mail import SqlOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
+from infrastructure.persistence.sql.mail import SqlOutboxQueue
 from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.persistence.tables import mail_outbox
 from tests.fakes import FakeClock

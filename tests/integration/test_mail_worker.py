@@ -8,11 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from infrastructure.mail.cipher import PayloadCipher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from application.mail import MailKind, OutgoingMail
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from interfaces.cli import cli
