@@ -9,13 +9,12 @@ import time
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from typer.testing import CliRunner
 
 from application.mail import MailKind, OutgoingMail
 from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
-from interfaces.cli import cli
+from tests.api.conftest import DATA_KEY
 from tests.databases import run_blocking
 from tests.mail_server import SmtpServer, text_body
 
@@ -29,13 +28,14 @@ def _env(**variables: str) -> dict[str, str]:
 
 
 def test_production_without_a_relay_refuses_to_start_in_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["mail-worker"], env={
-        "ROOMKEY_ENV": "production", "ROOMKEY_SECRET_KEY": SECRET, "ROOMKEY_SMTP_URL": ""})
+    result = subprocess.run(
+        [str(ROOMKEY), "mail-worker"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env=_env(env="production", data_key=DATA_KEY, smtp_url=""))
 
-    assert result.exit_code == 2
+    assert result.returncode == 2, result.stderr
     assert "ROOMKEY_SMTP_URL" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 async def _queue_one(url: str) -> None:

@@ -7,11 +7,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateTable
 
 from infrastructure.persistence.backends import async_url, sql_backend, storage_kind
-from infrastructure.persistence.mysql.backend import MysqlBackend
+from infrastructure.persistence.mysql.backend import MysqlBackend, session_limits
 from infrastructure.persistence.mysql.ddl import case_insensitive
 from infrastructure.persistence.postgresql.backend import PostgresBackend
 from infrastructure.persistence.sqlite.backend import SqliteBackend
-from infrastructure.persistence.tables import sessions, users
+from infrastructure.persistence.tables import mail_outbox, sessions, totp_credentials, users
 from infrastructure.settings import Settings
 
 
@@ -57,6 +57,25 @@ def test_mariadb_tables_keep_microseconds_compare_by_code_point_and_name_no_prim
     assert ddl.rstrip().endswith("DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
     assert "PRIMARY KEY (id)" in ddl
     assert "CONSTRAINT pk_sessions" not in ddl
+
+
+def test_mariadb_binary_columns_with_a_length_are_varbinary_as_the_server_keeps_them() -> None:
+    sized = str(CreateTable(totp_credentials).compile(dialect=mysql.dialect()))
+    unsized = str(CreateTable(mail_outbox).compile(dialect=mysql.dialect()))
+
+    assert "sealed_secret VARBINARY(255) NOT NULL" in sized
+    assert "payload BLOB NOT NULL" in unsized
+
+
+@pytest.mark.parametrize(("timeout", "mariadb", "statement"), [
+    (5.0, True, "SET SESSION innodb_lock_wait_timeout = 5, max_statement_time = 5"),
+    (0.5, True, "SET SESSION innodb_lock_wait_timeout = 1, max_statement_time = 0.5"),
+    (2.5, False, "SET SESSION innodb_lock_wait_timeout = 3"),
+])
+def test_mariadb_sessions_end_lock_waits_and_statements_at_the_timeout(
+    timeout: float, mariadb: bool, statement: str,
+) -> None:
+    assert session_limits(timeout, mariadb=mariadb) == statement
 
 
 def test_the_rules_leave_other_databases_alone() -> None:

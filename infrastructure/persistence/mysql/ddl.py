@@ -2,6 +2,8 @@
 migration (including ones that know nothing of MariaDB).
 
 - Timestamps keep microseconds, as on the other databases: DATETIME(6), not DATETIME.
+- Binary columns with a length are VARBINARY(n): SQLAlchemy's BLOB(n) would come back from
+  the server as whichever BLOB type holds n bytes (TINYBLOB for 255), unlike the models.
 - Primary keys go unnamed: MySQL calls every one PRIMARY, and answers a name with a note
   that the driver logs as a warning.
 - Tables default to utf8mb4 with a binary collation, so that text compares and sorts by code
@@ -14,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import DateTime, PrimaryKeyConstraint, String
+from sqlalchemy import DateTime, LargeBinary, PrimaryKeyConstraint, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateTable
@@ -26,6 +28,11 @@ BINARY_TABLE_OPTIONS = " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
 @compiles(DateTime, "mysql")
 def _datetime_with_microseconds(type_: DateTime, compiler: TypeCompiler, **kw: Any) -> str:
     return "DATETIME(6)"
+
+
+@compiles(LargeBinary, "mysql")
+def _sized_binary_as_varbinary(type_: LargeBinary, compiler: TypeCompiler, **kw: Any) -> str:
+    return "BLOB" if type_.length is None else f"VARBINARY({type_.length})"
 
 
 @compiles(PrimaryKeyConstraint, "mysql")

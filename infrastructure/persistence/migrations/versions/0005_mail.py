@@ -57,9 +57,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_mail_outbox_created_at", table_name="mail_outbox")
-    op.drop_index("ix_mail_outbox_status_next_attempt_at", table_name="mail_outbox")
+    # Their indexes go with them (MariaDB refuses to drop one that a foreign key needs).
     op.drop_table("mail_outbox")
-    op.drop_index("ix_account_tokens_user_id_purpose", table_name="account_tokens")
     op.drop_table("account_tokens")
     op.drop_column("users", "email_verified")

@@ -57,9 +57,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_mfa_challenges_user_id", table_name="mfa_challenges")
+    # Their indexes go with them (MariaDB refuses to drop one that a foreign key needs).
     op.drop_table("mfa_challenges")
-    op.drop_index("ix_recovery_codes_user_id", table_name="recovery_codes")
     op.drop_table("recovery_codes")
     op.drop_table("totp_credentials")
     # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): batch mode would rebuild `users` and
