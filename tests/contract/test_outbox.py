@@ -1,4 +1,4 @@
-"""The outbox contract on memory, SQLite and PostgreSQL: mail commits with its transaction,
+"""The outbox contract on memory and every SQL backend: mail commits with its transaction,
 each message is claimed by one sender, retries back off, and stored data stays sealed."""
 
 import asyncio
@@ -21,6 +21,7 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.persistence.sql.mail import SqlOutboxQueue
 from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.persistence.tables import mail_outbox
+from tests.databases import SQL_BACKENDS
 from tests.fakes import FakeClock
 
 SECRET_TOKEN = "a-token-that-must-never-be-stored-readable"
@@ -49,7 +50,7 @@ class RecordingMailer:
         self.sent.append(queued)
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["memory", *SQL_BACKENDS])
 async def outboxes(request: pytest.FixtureRequest) -> AsyncIterator[Outboxes]:
     clock = FakeClock()
     cipher = PayloadCipher.from_secret("outbox-contract-secret-0123456789abcdef")
@@ -154,6 +155,19 @@ async def test_a_message_whose_sender_died_is_taken_again_after_the_lease(
     assert [q.id for q in retaken[1]] == [taken[0].id]
 
 
+async def test_messages_are_sent_in_the_order_they_were_queued(outboxes: Outboxes) -> None:
+    for _ in range(5):
+        await _queue(outboxes)
+        outboxes.clock.advance(timedelta(seconds=1))
+    mailer = RecordingMailer()
+
+    await OutboxDispatcher(outboxes.new_queue(), mailer, outboxes.clock).run_once()
+
+    async with outboxes.new_uow() as uow:
+        newest_first = await uow.outbox.list(status=None, limit=10)
+    assert [q.id for q in mailer.sent] == [entry.id for entry in reversed(newest_first)]
+
+
 async def test_two_dispatchers_send_each_message_once(outboxes: Outboxes) -> None:
     await _queue(outboxes, count=45)
     mailers = [RecordingMailer(delay=0.001), RecordingMailer(delay=0.001)]
@@ -165,7 +179,7 @@ async def test_two_dispatchers_send_each_message_once(outboxes: Outboxes) -> Non
     ids: list[uuid.UUID] = [q.id for mailer in mailers for q in mailer.sent]
     assert sum(counts) == 45
     assert len(ids) == len(set(ids)) == 45
-    if outboxes.backend == "postgres":
+    if outboxes.backend in ("postgres", "mariadb"):
         # SKIP LOCKED: each takes what the other does not hold, instead of waiting for it.
         assert all(mailer.sent for mailer in mailers), counts
 

@@ -1,4 +1,4 @@
-"""Migration 0005 (mail) on SQLite and PostgreSQL: existing accounts stay, unverified, and the
+"""Migration 0005 (mail) on every SQL backend: existing accounts stay, unverified, and the
 case-insensitive email index survives the new column."""
 
 import uuid
@@ -9,10 +9,11 @@ from sqlalchemy import Connection, exc, insert, select
 
 from infrastructure.persistence.database import alembic_config, create_engine_for, run_migrations
 from infrastructure.persistence.tables import EMAIL_INDEX, users
+from tests.databases import SQL_BACKENDS
 from tests.fakes import FIXED_NOW
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=SQL_BACKENDS)
 def empty_database_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"empty_{request.param}_url")
     return url

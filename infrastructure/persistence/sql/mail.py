@@ -127,8 +127,10 @@ class SqlOutboxQueue:
                     update(mail_outbox).where(table.id.in_(ids), *due)
                     .values(claimed_by=claim, next_attempt_at=now + lease,
                             attempts=table.attempts + 1))
+                # In the order they were queued (InnoDB would return them by their random id).
                 rows = (await session.execute(
-                    select(mail_outbox).where(table.claimed_by == claim))).all()
+                    select(mail_outbox).where(table.claimed_by == claim)
+                    .order_by(table.created_at, table.id))).all()
         return claim, await self._open(claim, rows, now)
 
     async def _open(self, claim: str, rows: Sequence[Row[Any]], now: datetime) -> list[QueuedMail]:
