@@ -12,11 +12,12 @@ from infrastructure.persistence.database import alembic_config, run_migrations
 from infrastructure.persistence.schema import code_heads
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container
-from tests.api.conftest import ADMIN_PASSWORD, PASSWORD
+from tests.api.conftest import ADMIN_PASSWORD, DATA_KEY, PASSWORD
 from tests.databases import run_blocking, sqlite_url_for
 from tests.live_server import SECRET, roomkey_environment, run_concurrently, run_roomkey
 
-PRODUCTION = {"env": "production", "secret_key": SECRET + "-production-grade-key-material"}
+PRODUCTION = {"env": "production", "secret_key": SECRET + "-production-grade-key-material",
+              "data_key": DATA_KEY, "smtp_url": "smtp://127.0.0.1:9", "allowed_hosts": "localhost"}
 HEAD = ", ".join(code_heads())
 SERVE = ("serve", "--port", "9")
 
