@@ -20,6 +20,7 @@ from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
 from infrastructure.mail.transports import SmtpRelay
 from infrastructure.persistence.backends import async_url, is_memory
+from infrastructure.persistence.sql.backend import DEFAULT_TIMEOUT_SECONDS
 from infrastructure.signing_keys import (
     HOW_TO_MAKE_ONE,
     MIN_KEY_BYTES,
@@ -91,7 +92,7 @@ class Settings(BaseSettings):
     require_mfa_for_admins: bool = False
     # Seconds a request may wait on the database (connect, pool checkout, statement, lock)
     # before it is answered 503.
-    db_timeout: float = Field(default=5.0, gt=0, le=300)
+    db_timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0, le=300)
     workers: int = Field(default=1, ge=1, le=64)
     # Seconds in-flight requests get to finish after SIGTERM.
     shutdown_grace: int = Field(default=20, ge=0, le=600)
