@@ -45,8 +45,8 @@ def async_url(url: str | URL) -> URL:
     schemes = ", ".join(f"{name}+{b.drivers[0]}://" for name, b in SQL_BACKENDS.items())
     try:
         parsed = make_url(url)
-    except exc.ArgumentError:
-        # SQLAlchemy's message quotes the URL, password and all.
+    except (exc.ArgumentError, ValueError):
+        # SQLAlchemy's message quotes the URL, password and all (or just a bad port number).
         raise ValueError(f"ROOMKEY_DATABASE_URL is not a database URL: use {schemes} "
                          f"or {MEMORY_URL}, e.g. sqlite+aiosqlite:///path/to/file.db") from None
     backend = SQL_BACKENDS.get(parsed.get_backend_name())

@@ -50,6 +50,13 @@ def test_other_drivers_and_databases_are_refused_with_the_supported_schemes(url:
         async_url(url)
 
 
+@pytest.mark.parametrize("url", ["nonsense", "postgresql://roomkey:hunter2@localhost:port/db"])
+def test_a_malformed_url_is_named_without_echoing_it(url: str) -> None:
+    with pytest.raises(ValueError, match="ROOMKEY_DATABASE_URL is not a database URL") as caught:
+        async_url(url)
+    assert "hunter2" not in str(caught.value)
+
+
 def test_mariadb_tables_keep_microseconds_compare_by_code_point_and_name_no_primary_key() -> None:
     ddl = str(CreateTable(sessions).compile(dialect=mysql.dialect()))
 
