@@ -13,6 +13,7 @@ from sqlalchemy import Float, Select, bindparam, func, insert, make_url, select,
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from application.errors import StorageUnavailable
 from infrastructure.persistence.database import create_engine_for, reader_for
 from infrastructure.persistence.postgresql.reader import APPLICATION_NAME, PostgresReader
 from infrastructure.persistence.sql.queries import (
@@ -158,8 +159,9 @@ async def test_its_connections_are_read_only(reader: PostgresReader) -> None:
 async def test_the_server_ends_a_read_that_runs_too_long(postgres_url: str) -> None:
     reader = PostgresReader(make_url(postgres_url), statement_timeout=0.2)
     try:
-        # Given way (None), so the session path would run it under the engine's own timeout.
-        assert await asyncio.wait_for(reader.rows(_SLEEP, {"seconds": 5}), 3) is None
+        # Answered 503 at once: the session path would only wait as long again.
+        with pytest.raises(StorageUnavailable):
+            await asyncio.wait_for(reader.rows(_SLEEP, {"seconds": 5}), 3)
         found = await reader.rows(USER_BY_ID, {"user_id": USER_ID})
         assert found == []
     finally:

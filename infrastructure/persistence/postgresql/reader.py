@@ -68,8 +68,9 @@ class PostgresReader:
             async with pool.acquire() as connection:
                 fetched = await connection.fetch(prepared.sql, *prepared.values(parameters),
                                                  timeout=self._timeout)
-        except TimeoutError as error:
-            # The database did not answer in time: the session path would wait as long again.
+        except (TimeoutError, asyncpg.QueryCanceledError) as error:
+            # The read ran past the timeout, ended by this side or by the server's
+            # statement_timeout, whichever came first: the session path would wait as long again.
             raise StorageUnavailable() from error
         except _GIVE_WAY:
             return None
