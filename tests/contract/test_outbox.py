@@ -179,7 +179,10 @@ async def test_two_dispatchers_send_each_message_once(outboxes: Outboxes) -> Non
     ids: list[uuid.UUID] = [q.id for mailer in mailers for q in mailer.sent]
     assert sum(counts) == 45
     assert len(ids) == len(set(ids)) == 45
-    if outboxes.backend in ("postgres", "mariadb"):
+    # On MariaDB too, each sender skips what the other holds; but whether InnoDB's read locks
+    # only the rows it returns depends on its plan for a table this small, and some runs give
+    # one sender all of them.
+    if outboxes.backend == "postgres":
         # SKIP LOCKED: each takes what the other does not hold, instead of waiting for it.
         assert all(mailer.sent for mailer in mailers), counts
 
