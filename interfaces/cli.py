@@ -68,14 +68,15 @@ def _settings(*, serving: bool = False) -> Settings:
     """The settings, with every key checked; logging as they ask. Only a server answers hosts,
     so only `serve` needs ROOMKEY_ALLOWED_HOSTS."""
     settings = Settings()
+    # First: what the checks below log (a generated development key) is in the asked format.
+    level = "debug" if _debug() else settings.log_level
+    logging.config.dictConfig(logging_config(level.upper(), settings.log_format))
     resolve_secret_key(settings)
     previous_secret_keys(settings)
     resolve_data_key(settings)
     require_mail_delivery(settings)
     if serving:
         allowed_hosts(settings)
-    level = "debug" if _debug() else settings.log_level
-    logging.config.dictConfig(logging_config(level.upper(), settings.log_format))
     return settings
 
 

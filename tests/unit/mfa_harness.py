@@ -27,6 +27,7 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.secret_box import AesGcmSecretBox
 from infrastructure.totp import PyotpTotpVerifier
 from tests.fakes import FakeClock, FakePasswordHasher
+from tests.wiring import FINGERPRINT
 
 TOTP_STEP = timedelta(seconds=30)
 
@@ -73,7 +74,7 @@ def make_mfa(
 
     verifier = PyotpTotpVerifier(clock, issuer="Roomkey")
     box = AesGcmSecretBox(os.urandom(32))
-    attempts = AccountAttempts(throttle, uow())
+    attempts = AccountAttempts(throttle, uow(), FINGERPRINT)
     second_factor = SecondFactor(uow(), verifier, box, attempts)
     passwords = PasswordCheck(hasher, attempts, policy)
     start = StartSession(uow(), tokens, clock)

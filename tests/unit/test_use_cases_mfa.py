@@ -23,6 +23,7 @@ from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.unit.conftest import ATTEMPTS_ALLOWED, PASSWORD
 from tests.unit.mfa_harness import Mfa, make_mfa
+from tests.wiring import FINGERPRINT
 
 STEP = timedelta(seconds=30)
 EMAIL = "alice@example.com"
@@ -265,8 +266,8 @@ async def test_the_code_limit_holds_on_its_own(
 ) -> None:
     rates = {scope: "100/15 minutes" for scope in ThrottleScope}
     rates[ThrottleScope.MFA_PER_ACCOUNT] = "2/15 minutes"
-    mfa = make_mfa(store, clock, hasher, tokens, LimitsThrottle(rates, ResilientRateLimiter()),
-                   policy)
+    throttle = LimitsThrottle(rates, ResilientRateLimiter(), FINGERPRINT)
+    mfa = make_mfa(store, clock, hasher, tokens, throttle, policy)
     secret, _ = await mfa.turn_on(alice)
     token = await mfa_token(mfa)
     for _ in range(2):
