@@ -35,23 +35,24 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, mem
 from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
-from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
+from infrastructure.settings import Settings
+from infrastructure.signing_keys import resolve_signing_keys
 from infrastructure.throttling import LimitsThrottle
-from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
-from infrastructure.tokens.hs256 import Hs256TokenCodec
+from infrastructure.tokens import JoseTokenCodec, JwtTokenCodec, PyJwtTokenCodec
+from infrastructure.tokens.keys import SigningKeys
 
-TOKEN_CODECS: dict[str, type[Hs256TokenCodec]] = {
+TOKEN_CODECS: dict[str, type[JwtTokenCodec]] = {
     "jose": JoseTokenCodec,
     "pyjwt": PyJwtTokenCodec,
 }
 
 
 def token_codec(
-    library: str, *, secret_key: str, previous_keys: list[str], issuer: str, audience: str,
-    lifetime: timedelta, clock: Clock,
+    library: str, *, keys: SigningKeys, issuer: str, audience: str, lifetime: timedelta,
+    clock: Clock,
 ) -> TokenCodec:
-    return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
-                                 issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
+    return TOKEN_CODECS[library](keys=keys, issuer=issuer, audience=audience, lifetime=lifetime,
+                                 clock=clock)
 
 
 def persistence_backend(settings: Settings) -> str:
@@ -78,12 +79,11 @@ class Container(containers.DeclarativeContainer):
         common_passwords=providers.Callable(common_passwords),
     )
 
-    secret_key = providers.Singleton(resolve_secret_key, settings)
+    signing_keys = providers.Singleton(resolve_signing_keys, settings)
     tokens = providers.Singleton(
         token_codec,
         settings.provided.jwt_library,
-        secret_key=secret_key,
-        previous_keys=providers.Callable(previous_secret_keys, settings),
+        keys=signing_keys,
         issuer=settings.provided.jwt_issuer,
         audience=settings.provided.jwt_audience,
         lifetime=settings.provided.access_token_ttl,

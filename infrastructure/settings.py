@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     secret_key_file: Path = Path(".roomkey-secret")
     previous_secret_keys: list[SecretStr] = []
+    jwt_algorithm: Literal["HS256", "ES256"] = "HS256"
+    # ES256: the private key (PEM); retired public or private keys, comma-separated paths.
+    signing_key_file: Path | None = None
+    previous_signing_key_files: Annotated[list[Path], NoDecode] = []
     access_token_ttl: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(days=30)
     jwt_issuer: str = "roomkey"
@@ -60,6 +64,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     docs_enabled: bool | None = None
+    metrics_enabled: bool = True
+    # When set, GET /metrics wants `Authorization: Bearer <this token>`.
+    metrics_token: SecretStr | None = None
 
     @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod
@@ -67,7 +74,8 @@ class Settings(BaseSettings):
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "previous_signing_key_files",
+                     mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -11,7 +11,8 @@ import uvicorn
 from domain.errors import DomainError
 from infrastructure.container import close_storage
 from infrastructure.persistence.database import run_migrations
-from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
+from infrastructure.settings import ConfigurationError, Settings
+from infrastructure.signing_keys import resolve_signing_keys
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 
@@ -22,7 +23,7 @@ cli = typer.Typer(help="Roomkey: authentication and bookings over HTTP.", no_arg
 def _settings() -> Settings:
     try:
         settings = Settings()
-        resolve_secret_key(settings)
+        resolve_signing_keys(settings)
     except (ConfigurationError, ValueError) as error:
         typer.secho(f"roomkey: {error}", err=True, fg="red")
         raise typer.Exit(2) from None

@@ -15,6 +15,7 @@ from interfaces.http import (
     routes_auth,
     routes_bookings,
     routes_health,
+    routes_keys,
     routes_rooms,
     routes_sessions,
     routes_users,
@@ -44,7 +45,7 @@ def build_container(settings: Settings | None = None) -> Container:
 def create_app(container: Container | None = None) -> FastAPI:
     """Build the app. Tests pass a container whose providers they have overridden."""
     container = container or build_container()
-    container.secret_key()  # fail fast on a missing production key, before serving anything
+    container.signing_keys()  # fail fast on a missing production key, before serving anything
     settings = container.settings()
     docs = settings.serves_docs
     app = RoomkeyApp(title="Roomkey", version="0.1.0", lifespan=_lifespan,
@@ -67,7 +68,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     # auth (once per session, or per token lifetime) after them. Measured on GET /bookings:
     # 2.18 → 1.87 million instructions a request.
     for module in (routes_bookings, routes_rooms, routes_users, routes_sessions, routes_auth,
-                   routes_audit, routes_health):
+                   routes_audit, routes_health, routes_keys):
         app.include_router(module.router)
     return app
 
