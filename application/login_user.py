@@ -6,10 +6,13 @@ from datetime import timedelta
 from application.errors import InvalidCredentials, TooManyAttempts
 from application.ports import (
     NO_REQUEST_CONTEXT,
+    NO_TELEMETRY,
     AuditEventType,
     Clock,
+    LoginOutcome,
     PasswordHasher,
     RequestContext,
+    Telemetry,
     Throttle,
     ThrottleScope,
     TokenCodec,
@@ -41,15 +44,17 @@ class LoginUser:
     - Unknown email, wrong password and inactive user give the same InvalidCredentials.
     - A hash made with outdated parameters or scheme (e.g. bcrypt) is replaced on success.
     - The session ends at an absolute expiry, however often it is refreshed.
-    - Success, failure and throttling are audited.
+    - Success, failure and throttling are audited, and counted for the metrics.
 
     Five collaborators, one over the house limit: the throttle and the clock are both part of
-    what a login is (who may try, and when the session it starts ends).
+    what a login is (who may try, and when the session it starts ends). The telemetry only
+    counts outcomes and is optional.
     """
 
     def __init__(
         self, uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, throttle: Throttle,
         clock: Clock, *, session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -57,6 +62,7 @@ class LoginUser:
         self._throttle = throttle
         self._clock = clock
         self._session_lifetime = session_lifetime
+        self._telemetry = telemetry
 
     async def execute(
         self, *, email: str, password: str, device: str = "",
@@ -67,16 +73,20 @@ class LoginUser:
         user = await self._find_user(account)
         retry_after = await self._throttle.hit(ThrottleScope.LOGIN_PER_ACCOUNT, account)
         if retry_after is not None:
+            self._telemetry.throttled(ThrottleScope.LOGIN_PER_ACCOUNT)
+            self._telemetry.login(LoginOutcome.THROTTLED)
             await self._audit(AuditEventType.THROTTLED, user, context,
                               detail=ThrottleScope.LOGIN_PER_ACCOUNT.value)
             raise TooManyAttempts(retry_after)
         password_hash = user.password_hash if user else self._hasher.dummy_hash
         password_ok = await self._hasher.verify(password, password_hash)
         if user is None or not password_ok or not user.is_active:
+            self._telemetry.login(LoginOutcome.FAILED)
             await self._audit(AuditEventType.LOGIN_FAILED, user, context)
             raise InvalidCredentials()
         tokens = await self._start_session(user, password, device, context)
         await self._throttle.reset(ThrottleScope.LOGIN_PER_ACCOUNT, account)
+        self._telemetry.login(LoginOutcome.SUCCEEDED)
         return LoginResult(user=user, tokens=tokens)
 
     async def _find_user(self, account: str) -> User | None:

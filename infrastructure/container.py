@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from application.authenticate_user import AuthenticateUser
 from application.cancel_booking import CancelBooking
 from application.change_password import ChangePassword
+from application.count_active_sessions import CountActiveSessions
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.ensure_admin import EnsureAdmin
@@ -19,7 +20,7 @@ from application.list_users import ListUsers
 from application.login_user import LoginUser
 from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
-from application.ports import Clock, TokenCodec
+from application.ports import NO_TELEMETRY, Clock, PasswordHasher, Telemetry, TokenCodec
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.revoke_session import RevokeSession
@@ -30,6 +31,7 @@ from domain.passwords import PasswordPolicy
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
+from infrastructure.metrics import PrometheusMetrics, TimedPasswordHasher
 from infrastructure.persistence.database import create_engine_for, ping
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, memory_ping
 from infrastructure.persistence.readers import reader_for
@@ -55,6 +57,18 @@ def token_codec(
                                  clock=clock)
 
 
+def metrics_for(settings: Settings) -> PrometheusMetrics | None:
+    return PrometheusMetrics() if settings.metrics_enabled else None
+
+
+def telemetry_for(metrics: PrometheusMetrics | None) -> Telemetry:
+    return metrics or NO_TELEMETRY
+
+
+def timed(hasher: PasswordHasher, metrics: PrometheusMetrics | None) -> PasswordHasher:
+    return TimedPasswordHasher(hasher, metrics) if metrics else hasher
+
+
 def persistence_backend(settings: Settings) -> str:
     return "memory" if settings.uses_memory else "sql"
 
@@ -65,12 +79,16 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
-    hasher = providers.Singleton(
+    # None when ROOMKEY_METRICS_ENABLED is off: then nothing is measured at all.
+    metrics = providers.Singleton(metrics_for, settings)
+    telemetry = providers.Singleton(telemetry_for, metrics)
+    passlib_hasher = providers.Singleton(
         PasslibPasswordHasher,
         argon2_memory_cost=settings.provided.argon2_memory_cost,
         argon2_time_cost=settings.provided.argon2_time_cost,
         argon2_parallelism=settings.provided.argon2_parallelism,
     )
+    hasher = providers.Singleton(timed, passlib_hasher, metrics)
 
     # Built on the first registration; the list loads then, once per process.
     password_policy = providers.Singleton(
@@ -115,8 +133,11 @@ class Container(containers.DeclarativeContainer):
                                       policy=password_policy)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, tokens=tokens,
                                    throttle=throttle, clock=clock,
-                                   session_lifetime=settings.provided.session_lifetime)
-    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
+                                   session_lifetime=settings.provided.session_lifetime,
+                                   telemetry=telemetry)
+    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow,
+                                        telemetry=telemetry)
+    count_active_sessions = providers.Factory(CountActiveSessions, uow=uow, clock=clock)
     list_audit_events = providers.Factory(ListAuditEvents, uow=uow)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens, clock=clock)
     refresh_session = providers.Factory(RefreshSession, uow=uow, tokens=tokens, clock=clock)

@@ -16,6 +16,7 @@ from interfaces.http import (
     routes_bookings,
     routes_health,
     routes_keys,
+    routes_metrics,
     routes_rooms,
     routes_sessions,
     routes_users,
@@ -35,7 +36,8 @@ class RoomkeyApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.container.settings()
         return EdgeMiddleware(super().build_middleware_stack(),
-                              max_body_bytes=settings.max_body_bytes, hsts=settings.secure_cookies)
+                              max_body_bytes=settings.max_body_bytes, hsts=settings.secure_cookies,
+                              metrics=self.state.container.metrics())
 
 
 def build_container(settings: Settings | None = None) -> Container:
@@ -70,6 +72,11 @@ def create_app(container: Container | None = None) -> FastAPI:
     for module in (routes_bookings, routes_rooms, routes_users, routes_sessions, routes_auth,
                    routes_audit, routes_health, routes_keys):
         app.include_router(module.router)
+    metrics = container.metrics()
+    if metrics is not None:
+        app.include_router(routes_metrics.router)
+        if container.backend() == "sql":
+            metrics.watch_pool(container.engine())
     return app
 
 
