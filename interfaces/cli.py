@@ -50,7 +50,11 @@ def serve(
     with shared_between_workers(workers if settings.metrics_enabled else 1):
         uvicorn.run("interfaces.http.app:create_app", factory=True, host=host, port=port,
                     workers=workers, log_config=logging_config(), proxy_headers=False,
-                    loop="asyncio")
+                    loop="asyncio",
+                    # A worker imports and builds the whole app before it first answers the
+                    # supervisor; on a busy machine that took longer than uvicorn's 5 s, and
+                    # the supervisor killed and restarted it over and over.
+                    timeout_worker_healthcheck=30)
 
 
 @cli.command()
