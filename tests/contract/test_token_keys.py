@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import os
 import stat
 from itertools import product
 from pathlib import Path
@@ -11,11 +12,13 @@ import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from typer.testing import CliRunner
 
 from application.errors import NotAuthenticated
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.signing_keys import DEVELOPMENT_SIGNING_KEY_NAME, resolve_signing_keys
 from infrastructure.tokens.keys import SigningKeys, ec_key, hmac_key, load_pem_key
+from interfaces.cli import cli
 from tests.contract.token_helpers import (
     CODECS,
     EC_KEY,
@@ -217,3 +220,24 @@ def test_hs256_reads_no_key_file(tmp_path: Path) -> None:
     keys = resolve_signing_keys(Settings(secret_key=SECRET, jwt_algorithm="HS256",
                                          signing_key_file=tmp_path / "absent.pem"))
     assert keys.current.algorithm == "HS256" and keys.jwks() == {"keys": []}
+
+
+def test_es256_in_production_needs_the_key_file_but_no_secret(tmp_path: Path) -> None:
+    (tmp_path / "current.pem").write_bytes(_pem(EC_KEY))
+    keys = resolve_signing_keys(Settings(env="production", jwt_algorithm="ES256",
+                                         signing_key_file=tmp_path / "current.pem"))
+    assert keys.current.kid == ec_key(EC_KEY).kid
+
+
+def test_the_command_line_refuses_es256_in_production_without_a_key_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [name for name in os.environ if name.startswith("ROOMKEY_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ROOMKEY_ENV", "production")
+    monkeypatch.setenv("ROOMKEY_JWT_ALGORITHM", "ES256")
+    monkeypatch.setenv("ROOMKEY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    result = CliRunner().invoke(cli, ["migrate"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "ROOMKEY_SIGNING_KEY_FILE" in result.output
+    assert not (tmp_path / "r.db").exists()
