@@ -277,7 +277,8 @@ class Telemetry(Protocol):
     """Counts what the use cases decide, for the operators' dashboards; never user data."""
 
     def login(self, outcome: LoginOutcome) -> None:
-        """A login attempt that got as far as the password check, or was throttled per account."""
+        """A login attempt that got as far as the password check, or a refusal by a login
+        limit (per account or per address)."""
         ...
 
     def throttled(self, scope: ThrottleScope) -> None:

@@ -31,7 +31,7 @@ async def metrics(request: Request) -> Response:
 
 def _check_token(request: Request, resolved: Container) -> None:
     expected = resolved.settings().metrics_token
-    if expected is None:
+    if expected is None or not expected.get_secret_value():  # empty is as good as unset
         return
     given = request.headers.get("authorization", "").encode()
     wanted = f"Bearer {expected.get_secret_value()}".encode()
