@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from application.errors import NotAuthenticated
 from infrastructure.settings import ConfigurationError, Settings
 from infrastructure.signing_keys import DEVELOPMENT_SIGNING_KEY_NAME, resolve_signing_keys
+from infrastructure.tokens.claims import check_header
 from infrastructure.tokens.keys import SigningKeys, ec_key, hmac_key, load_pem_key
 from interfaces.cli import cli
 from tests.contract.token_helpers import (
@@ -241,3 +242,14 @@ def test_the_command_line_refuses_es256_in_production_without_a_key_in_one_line(
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "ROOMKEY_SIGNING_KEY_FILE" in result.output
     assert not (tmp_path / "r.db").exists()
+
+
+@pytest.mark.parametrize("named", ["ES256", "HS256"])
+def test_the_header_check_gives_a_key_only_for_its_own_algorithm(named: str) -> None:
+    """The codecs' first line; each library's `algorithms=[...]` is the second."""
+    keys = SigningKeys(KEYS["ES256"][0], [KEYS["HS256"][0]])
+    key = KEYS[named][0]
+    assert check_header({"alg": key.algorithm, "kid": key.kid}, keys) is keys.named(key.kid)
+    for alg in {"ES256", "HS256", "none", "RS256"} - {key.algorithm}:
+        with pytest.raises(NotAuthenticated):
+            check_header({"alg": alg, "kid": key.kid}, keys)
