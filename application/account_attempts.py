@@ -5,9 +5,11 @@ from collections.abc import Sequence
 
 from application.errors import TooManyAttempts
 from application.ports import (
+    NO_TELEMETRY,
     AuditEventType,
     Fingerprint,
     RequestContext,
+    Telemetry,
     Throttle,
     ThrottleScope,
     UnitOfWork,
@@ -35,10 +37,14 @@ class AccountAttempts:
       account's counts.
     """
 
-    def __init__(self, throttle: Throttle, uow: UnitOfWork, fingerprint: Fingerprint) -> None:
+    def __init__(
+        self, throttle: Throttle, uow: UnitOfWork, fingerprint: Fingerprint,
+        telemetry: Telemetry = NO_TELEMETRY,
+    ) -> None:
         self._throttle = throttle
         self._uow = uow
         self._fingerprint = fingerprint
+        self._telemetry = telemetry
 
     async def admit(
         self, *, account: str, scopes: Sequence[ThrottleScope], user_id: uuid.UUID | None,
@@ -47,6 +53,7 @@ class AccountAttempts:
         for scope in scopes:
             retry_after = await self._throttle.hit(scope, account)
             if retry_after is not None:
+                self._telemetry.throttled(scope)
                 await self.record(AuditEventType.THROTTLED, user_id=user_id, context=context,
                                   detail=scope.value)
                 raise TooManyAttempts(retry_after)

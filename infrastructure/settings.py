@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     secret_key_file: Path = Path(".roomkey-secret")
     previous_secret_keys: list[SecretStr] = []
+    jwt_algorithm: Literal["HS256", "ES256"] = "HS256"
+    # ES256: the private key (PEM); retired public or private keys, comma-separated paths.
+    signing_key_file: Path | None = None
+    previous_signing_key_files: Annotated[list[Path], NoDecode] = []
     access_token_ttl: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(days=30)
     jwt_issuer: str = "roomkey"
@@ -95,6 +99,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     # Seconds in-flight requests get to finish after SIGTERM.
     shutdown_grace: int = Field(default=20, ge=0, le=600)
+    metrics_enabled: bool = True
+    # When set, GET /metrics wants `Authorization: Bearer <this token>`.
+    metrics_token: SecretStr | None = None
 
     # The base of every link in mail (and of the browser app's pages).
     public_url: str = "http://127.0.0.1:8000"
@@ -119,7 +126,8 @@ class Settings(BaseSettings):
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts",
+                     "previous_signing_key_files", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
@@ -329,7 +337,7 @@ def resolve_data_key(settings: Settings) -> bytes:
             f"ROOMKEY_DATA_KEY is not set. In production Roomkey will not start without a data "
             f"key; generate one with `{MAKE_DATA_KEY}`")
     path = settings.secret_key_file.parent / DATA_KEY_FILE_NAME
-    encoded = _kept_in_file(path, _generate_data_key, what="data key",
+    encoded = kept_in_file(path, _generate_data_key, what="data key",
                             setting="ROOMKEY_DATA_KEY")
     return _data_key(encoded, str(path))
 
@@ -351,14 +359,14 @@ def _data_key(encoded: str, source: str) -> bytes:
 
 
 def _development_key(path: Path) -> str:
-    key = _kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
+    key = kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
     if is_too_short(key):
         raise ConfigurationError(
             f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new one")
     return key
 
 
-def _kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
+def kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
     """A development secret: read from `path`, or made and written there (mode 0600) first."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -22,6 +22,7 @@ from application.errors import StorageUnavailable
 from domain.errors import DomainError
 from domain.users import Role
 from infrastructure.container import close_storage
+from infrastructure.metrics import shared_between_workers
 from infrastructure.persistence.database import is_connection_failure, run_migrations
 from infrastructure.persistence.schema import SchemaState, SchemaStatus, schema_status
 from infrastructure.settings import (
@@ -35,6 +36,7 @@ from infrastructure.settings import (
 )
 from infrastructure.settings_errors import describe_settings_error
 from infrastructure.signing_keys import generate_key
+from infrastructure.token_signing_keys import resolve_signing_keys
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 from interfaces.server import serve as run_server
@@ -72,6 +74,7 @@ def _settings(*, serving: bool = False) -> Settings:
     level = "debug" if _debug() else settings.log_level
     logging.config.dictConfig(logging_config(level.upper(), settings.log_format))
     resolve_secret_key(settings)
+    resolve_signing_keys(settings)
     previous_secret_keys(settings)
     resolve_data_key(settings)
     require_mail_delivery(settings)
@@ -96,10 +99,11 @@ def serve(
     if not settings.is_production and not settings.uses_memory:
         _migrate(settings)
     asyncio.run(preflight(build_container(settings)))
-    run_server(host=host, port=port, workers=workers, shutdown_grace=settings.shutdown_grace,
-               log_level="debug" if _debug() else settings.log_level,
-               log_format=settings.log_format,
-               max_header_bytes=settings.max_header_bytes)
+    with shared_between_workers(workers if settings.metrics_enabled else 1):
+        run_server(host=host, port=port, workers=workers,
+                   shutdown_grace=settings.shutdown_grace,
+                   log_level="debug" if _debug() else settings.log_level,
+                   log_format=settings.log_format, max_header_bytes=settings.max_header_bytes)
 
 
 @cli.command()

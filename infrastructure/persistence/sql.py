@@ -327,6 +327,12 @@ class SqlSessionRepository(_SqlRepository):
                                 {"session_id": session_id, "user_id": user_id, "now": now})
         return _user(rows[0]) if rows else None
 
+    async def count_live(self, now: datetime) -> int:
+        query = select(func.count()).select_from(sessions).where(
+            sessions.c.revoked_at.is_(None), sessions.c.expires_at > now)
+        rows = await self._rows(query)
+        return int(rows[0][0])
+
 
 def _session_values(session: Session) -> dict[str, Any]:
     return {

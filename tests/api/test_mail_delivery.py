@@ -7,10 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from infrastructure.mail.transports import SmtpMailer, SmtpRelay
 from pydantic import SecretStr
 
 from infrastructure.container import Container
+from infrastructure.mail.transports import SmtpMailer, SmtpRelay
 from infrastructure.settings import ConfigurationError, Settings
 from interfaces.http.app import build_container, create_app
 from tests.api.conftest import SECRET, AppFactory

@@ -14,6 +14,7 @@ from domain.errors import RoomUnavailable
 from domain.passwords import PasswordPolicy
 from domain.users import User
 from infrastructure.tokens import PyJwtTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.contract.test_repositories import make_room, make_user, store
 from tests.contract.test_session_repositories import make_record, make_session
 from tests.databases import UnitOfWorkFactory
@@ -106,7 +107,7 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     hasher, clock = FakePasswordHasher(), FakeClock()
-    tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
+    tokens = PyJwtTokenCodec(keys=hs256_keys("contract-test-secret-" + "x" * 32), clock=clock)
     await RegisterUser(uow_factory(clock), hasher, clock, PasswordPolicy()).execute(
         email="ada@example.com", password=PASSWORD)
     login_user = make_login_user(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock)

@@ -18,6 +18,7 @@ from application.update_user_access import UpdateUserAccess
 from domain.passwords import PasswordPolicy
 from domain.users import Role, User
 from infrastructure.tokens import JoseTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.wiring import make_change_password, make_login_user
@@ -96,7 +97,8 @@ class World:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self.uow_factory = uow_factory
         self.clock, self.hasher = FakeClock(), FakePasswordHasher()
-        self.tokens = JoseTokenCodec(secret_key="lost-update-secret-" + "x" * 32, clock=self.clock)
+        self.tokens = JoseTokenCodec(keys=hs256_keys("lost-update-secret-" + "x" * 32),
+                                     clock=self.clock)
 
     async def user(self, email: str, role: Role = Role.USER) -> User:
         user = await RegisterUser(self.uow_factory(self.clock), self.hasher, self.clock,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from infrastructure.mail.cipher import PayloadCipher
-from infrastructure.mail.dispatcher import OutboxDispatcher, OutboxQueue
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.mail import MailKind, OutboxStatus, OutgoingMail, QueuedMail
 from application.ports import UnitOfWork
+from infrastructure.mail.cipher import PayloadCipher
+from infrastructure.mail.dispatcher import OutboxDispatcher, OutboxQueue
 from infrastructure.persistence.database import create_engine_for
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
 from infrastructure.persistence.mail_sql import SqlOutboxQueue

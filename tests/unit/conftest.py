@@ -33,6 +33,7 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.wiring import FINGERPRINT, make_change_password, make_login_user
 
@@ -62,7 +63,7 @@ class YieldingPasswordHasher(FakePasswordHasher):
 
 def make_token_codec(clock: FakeClock) -> TokenCodec:
     """The real python-jose adapter: cheap, and it checks what a fake would not (sid, kid)."""
-    return JoseTokenCodec(secret_key=TOKEN_SECRET, clock=clock)
+    return JoseTokenCodec(keys=hs256_keys(TOKEN_SECRET), clock=clock)
 
 
 @pytest.fixture

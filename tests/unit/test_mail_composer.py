@@ -3,11 +3,11 @@
 import uuid
 
 import pytest
-from infrastructure.mail.composer import MailComposer
-from infrastructure.mail.transports import SmtpRelay
 from pydantic import ValidationError
 
 from application.mail import MailKind, OutgoingMail, QueuedMail
+from infrastructure.mail.composer import MailComposer
+from infrastructure.mail.transports import SmtpRelay
 from infrastructure.settings import Settings
 
 COMPOSER = MailComposer(mail_from="Roomkey <no-reply@rooms.example>",

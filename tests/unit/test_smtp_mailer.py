@@ -3,10 +3,10 @@
 import uuid
 
 import pytest
-from infrastructure.mail.composer import MailComposer
-from infrastructure.mail.transports import SmtpMailer, SmtpRelay
 
 from application.mail import MailKind, OutgoingMail, QueuedMail
+from infrastructure.mail.composer import MailComposer
+from infrastructure.mail.transports import SmtpMailer, SmtpRelay
 from tests.mail_server import SmtpServer, text_body
 
 COMPOSER = MailComposer(mail_from="Roomkey <no-reply@rooms.example>",

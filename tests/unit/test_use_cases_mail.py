@@ -4,7 +4,6 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from infrastructure.mail.cipher import PayloadCipher
 
 from application.errors import IncorrectPassword, InvalidToken
 from application.list_outbox import ListOutbox
@@ -18,6 +17,7 @@ from application.verify_email import VerifyEmail
 from domain.errors import PermissionDenied
 from domain.passwords import PasswordPolicy
 from domain.users import Email, User
+from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
