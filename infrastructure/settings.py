@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     docs_enabled: bool | None = None
+    # The browser app under /app/; API-only deployments turn it off.
+    web_enabled: bool = True
 
     @field_validator("access_token_ttl", "session_lifetime", mode="before")
     @classmethod

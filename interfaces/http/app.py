@@ -22,6 +22,8 @@ from interfaces.http import (
 from interfaces.http.client_context import networks
 from interfaces.http.edge import EdgeMiddleware
 from interfaces.http.errors import install_error_handlers
+from interfaces.web.docs import install_docs
+from interfaces.web.routes import install_web_app
 
 logger = logging.getLogger("roomkey")
 DOCS_TAG_ORDER = ("auth", "sessions", "users", "rooms", "bookings", "audit", "health")
@@ -49,7 +51,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     docs = settings.serves_docs
     app = RoomkeyApp(title="Roomkey", version="0.1.0", lifespan=_lifespan,
                      description="Authentication and authorization for a booking service.",
-                     docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                     # Served offline by install_docs below, not from FastAPI's CDN pages.
+                     docs_url=None, redoc_url=None,
                      # The docs list the tags in this order, whatever the order of the routers.
                      openapi_tags=[{"name": tag} for tag in DOCS_TAG_ORDER],
                      openapi_url="/openapi.json" if docs else None)
@@ -69,6 +72,10 @@ def create_app(container: Container | None = None) -> FastAPI:
     for module in (routes_bookings, routes_rooms, routes_users, routes_sessions, routes_auth,
                    routes_audit, routes_health):
         app.include_router(module.router)
+    if docs:
+        install_docs(app, openapi_url="/openapi.json")
+    if settings.web_enabled:
+        install_web_app(app)
     return app
 
 
