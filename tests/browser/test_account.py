@@ -100,10 +100,10 @@ def test_forms_have_labels_and_the_right_input_types(browsing: Browsing) -> None
 
     assert page.get_by_label("Email").get_attribute("type") == "email"
     assert page.get_by_label("Password").get_attribute("type") == "password"
-    page.keyboard.press("Tab")
-    focused = [page.evaluate("document.activeElement.textContent")]
-    for _ in range(8):
+    name_of_focused = ("(e => e.labels?.[0]?.textContent ?? e.textContent)"
+                       "(document.activeElement)")
+    focused = []
+    for _ in range(9):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate(
-            "document.activeElement.labels?.[0]?.textContent ?? document.activeElement.textContent"))
+        focused.append(page.evaluate(name_of_focused))
     assert {"Email", "Password", "Sign in"} <= set(focused), focused

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_register_sign_in_book_see_and_cancel(browsing: Browsing, server: Server) -> None:
     email = "walker@example.com"
-    start = datetime.date.today() + datetime.timedelta(days=30)
+    start = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=30)
     end = start + datetime.timedelta(days=3)
     page = browsing.page()
 
@@ -58,7 +58,7 @@ def test_a_taken_room_is_refused_in_words(browsing: Browsing, server: Server) ->
     server.register(email)
     page = browsing.page()
     browsing.sign_in(page, email)
-    day = datetime.date.today() + datetime.timedelta(days=60)
+    day = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=60)
     rooms = server.get("/rooms", {})
     smallest = min(rooms, key=lambda room: room["quantity"])
     card = page.get_by_role("listitem").filter(
