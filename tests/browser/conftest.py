@@ -117,6 +117,9 @@ class Server:
             assert response.status_code == 200, response.text
             return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
+    def admin(self) -> dict[str, str]:
+        return self.bearer(ADMIN_EMAIL, ADMIN_PASSWORD)
+
     def get(self, path: str, headers: dict[str, str]) -> Any:
         with self.client() as client:
             response = client.get(path, headers=headers)
