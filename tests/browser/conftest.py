@@ -138,6 +138,7 @@ class Watch:
     """What a context's pages logged that they should not have."""
 
     expected_statuses: set[int] = field(default_factory=lambda: {401})
+    tolerated: list[re.Pattern[str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def console(self, message: Any) -> None:
@@ -146,11 +147,17 @@ class Watch:
         failed_load = FAILED_LOAD.match(message.text)
         if failed_load and int(failed_load.group(1)) in self.expected_statuses:
             return
+        if any(pattern.search(message.text) for pattern in self.tolerated):
+            return
         self.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
     def expect(self, *statuses: int) -> None:
         """The test provokes these error answers; Chromium logs each one it sees."""
         self.expected_statuses.update(statuses)
+
+    def tolerate(self, pattern: str) -> None:
+        """A console error the test provokes on purpose (from a page that is not the app's)."""
+        self.tolerated.append(re.compile(pattern))
 
 
 @dataclass
