@@ -179,9 +179,10 @@ class Browsing:
         self.devices.append(context)
         return context.new_page()
 
-    def shoot(self, page: Any, name: str) -> None:
+    def shoot(self, page: Any, name: str, *, full_page: bool = True) -> None:
         self.shots += 1
-        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}.png"), full_page=True)
+        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}.png"),
+                        full_page=full_page)
 
     def sign_in(self, page: Any, email: str, password: str = PASSWORD) -> None:
         page.goto(f"{self.base_url}/app/sign-in")

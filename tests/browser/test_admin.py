@@ -33,6 +33,7 @@ def test_an_admin_deactivates_a_user_and_pages_through_the_audit_log(
     page.get_by_role("link", name="Audit log").click()
     newest = page.get_by_role("button", name="Newest events")
     older = page.get_by_role("button", name="Older events")
+    page.locator("tbody tr").nth(19).wait_for()
     first_page = page.locator("tbody tr").all_inner_texts()
     assert len(first_page) == 20
     assert "role_change" in first_page[0] or "role_change" in first_page[1]

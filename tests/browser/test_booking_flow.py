@@ -42,6 +42,7 @@ def test_register_sign_in_book_see_and_cancel(browsing: Browsing, server: Server
 
     page.get_by_role("link", name="My bookings").click()
     row = page.get_by_role("row").filter(has_text=name)
+    row.wait_for()
     assert row.get_by_role("cell").all_inner_texts()[:3] == [name, str(start), str(end)]
     browsing.shoot(page, "my-bookings")
     bookings = server.get("/bookings", server.bearer(email))
