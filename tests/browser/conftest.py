@@ -209,6 +209,8 @@ def _browsing(browser: Any, base_url: str, screenshots: Path,
         yield browsing
     finally:
         for context in [browsing.context, *browsing.devices]:
+            for page in context.pages:  # the last state of every tab, for a failure's sake
+                browsing.shoot(page, "at-the-end", full_page=False)
             context.close()
     assert not watch.problems, watch.problems
 
