@@ -36,6 +36,7 @@ async def test_the_assets_are_served_and_a_missing_one_is_a_404(api: Api) -> Non
 
     assert script.status_code == 200
     assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["cache-control"] == "no-cache"  # revalidated: never a stale version
     assert "X-CSRF-Token" in script.text
     assert missing.status_code == 404
 
