@@ -8,11 +8,17 @@ const SAFE_METHODS = new Set(["GET", "HEAD"]);
 const REFRESH_LOCK = "roomkey-refresh";
 
 export class ApiError extends Error {
-  constructor(status, detail, retryAfter) {
+  constructor(status, detail, { retryAfter, challenge } = {}) {
     super(typeof detail === "string" ? detail : `HTTP ${status}`);
     this.status = status;
     this.detail = detail;
     this.retryAfter = retryAfter;
+    this.challenge = challenge ?? ""; // WWW-Authenticate
+  }
+
+  // RFC 9470: the session is fine, but this change needs a fresh proof of identity.
+  get needsStepUp() {
+    return this.status === 403 && this.challenge.includes("insufficient_user_authentication");
   }
 }
 
@@ -66,8 +72,10 @@ export async function api(method, path, body, { refresh = true } = {}) {
 async function read(response) {
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return data;
-  const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
-  throw new ApiError(response.status, data?.detail ?? response.statusText, retryAfter);
+  throw new ApiError(response.status, data?.detail ?? response.statusText, {
+    retryAfter: Number(response.headers.get("Retry-After")) || undefined,
+    challenge: response.headers.get("WWW-Authenticate"),
+  });
 }
 
 // Single flight. A refresh token is single-use and a second use ends the whole session (reuse
@@ -106,6 +114,8 @@ export function describe(error) {
   if (error instanceof Unreachable) return "The server could not be reached. Please try again.";
   const detail = reasons(error.detail);
   switch (error.status) {
+    case 400:
+      return `${detail}.`;
     case 401:
       return detail || "Not signed in.";
     case 403:

@@ -1,6 +1,6 @@
 // Small helpers that build the page from elements and text nodes: the API's data is never
 // parsed as HTML, and no handler is written inline (the policy forbids inline scripts).
-import { ApiError, describe, SignedOut, Unreachable } from "./api.js";
+import { api, ApiError, describe, SignedOut, Unreachable } from "./api.js";
 
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -49,7 +49,7 @@ export function form({ label, fields, submit, action, app }) {
     button.disabled = true;
     say(status, "");
     try {
-      const message = await action(values, element);
+      const message = await withStepUp(app, element, () => action(values, element));
       if (message) say(status, message);
     } catch (error) {
       failed(app, status, error);
@@ -74,4 +74,52 @@ export function dateTime(value) {
 
 export function link(href, text) {
   return h("a", { href }, text);
+}
+
+// Sensitive changes need a recent proof of identity: the API answers 403 with an
+// insufficient_user_authentication challenge. Ask for the password (and a code when two-step
+// sign-in is on) after `place`, renew it through /auth/reauthenticate, then do `work` again.
+export async function withStepUp(app, place, work) {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.needsStepUp)) throw error;
+    await confirmIdentity(app, place, error);
+    return work();
+  }
+}
+
+function confirmIdentity(app, place, refusal) {
+  return new Promise((resolve, reject) => {
+    const status = notice();
+    const fields = [field("Your password", "password", {
+      type: "password", autocomplete: "current-password", required: true,
+    })];
+    if (app.user?.mfa_enabled) {
+      fields.push(field("Code from your authenticator app", "code", {
+        inputmode: "numeric", autocomplete: "one-time-code", required: true,
+      }));
+    }
+    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+    const confirm = h("form", { "aria-label": "Confirm it is you", class: "step-up" },
+      h("p", {}, "Please confirm it is you to make this change."), ...fields,
+      h("button", { type: "submit" }, "Confirm"), cancel, status);
+    cancel.addEventListener("click", () => {
+      confirm.remove();
+      reject(refusal);
+    });
+    confirm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const { password, code } = Object.fromEntries(new FormData(confirm));
+      try {
+        await api("POST", "/auth/reauthenticate", code === undefined ? { password } : { password, code });
+        confirm.remove();
+        resolve();
+      } catch (error) {
+        failed(app, status, error);
+      }
+    });
+    place.after(confirm);
+    confirm.querySelector("input").focus();
+  });
 }

@@ -6,6 +6,8 @@ import * as admin from "./pages/admin.js";
 import * as account from "./pages/account.js";
 import * as auth from "./pages/auth.js";
 import * as booking from "./pages/booking.js";
+import * as mfa from "./pages/mfa.js";
+import * as recovery from "./pages/recovery.js";
 
 const BASE = "/app/";
 // path after /app/ → page; `user: true` pages need a signed-in user.
@@ -19,6 +21,11 @@ const PAGES = {
   password: { title: "Change password", render: account.changePassword, user: true },
   "admin/users": { title: "Users", render: admin.users, user: true },
   "admin/audit": { title: "Audit log", render: admin.audit, user: true },
+  // The mail flows and the second factor (their APIs come with the mail and MFA features).
+  "forgot-password": { title: "Forgot password", render: recovery.forgotPassword },
+  "reset-password": { title: "Choose a new password", render: recovery.resetPassword },
+  "verify-email": { title: "Verify your email address", render: recovery.verifyEmail },
+  "two-step": { title: "Two-step sign-in", render: mfa.twoStep, user: true },
 };
 const NOT_FOUND = { title: "Page not found", render: notFound };
 
@@ -94,7 +101,8 @@ function header() {
   const who = document.getElementById("who");
   const links = [["rooms", "Rooms"]];
   if (app.user) {
-    links.push(["bookings", "My bookings"], ["sessions", "My sessions"], ["password", "Password"]);
+    links.push(["bookings", "My bookings"], ["sessions", "My sessions"], ["password", "Password"],
+      ["two-step", "Two-step sign-in"]);
     if (app.user.role === "admin") links.push(["admin/users", "Users"], ["admin/audit", "Audit log"]);
   } else {
     links.push(["sign-in", "Sign in"], ["register", "Register"]);

@@ -1,7 +1,7 @@
 // For admins: users (activate, deactivate, role) and the audit log a page at a time. The API
 // decides who is an admin; a plain user who comes here is shown its refusal.
 import { api } from "../api.js";
-import { dateTime, failed, h, notice, say } from "../dom.js";
+import { dateTime, failed, h, notice, say, withStepUp } from "../dom.js";
 
 const AUDIT_PAGE_SIZE = 20;
 
@@ -22,7 +22,8 @@ export async function users(main, app) {
     };
     const change = async (patch) => {
       try {
-        Object.assign(user, await api("PATCH", `/admin/users/${user.id}`, patch));
+        const patched = () => api("PATCH", `/admin/users/${user.id}`, patch);
+        Object.assign(user, await withStepUp(app, status, patched));
         say(status, `${user.email}: ${user.is_active ? "active" : "deactivated"}, ${user.role}.`);
       } catch (error) {
         failed(app, status, error);
