@@ -33,7 +33,7 @@ export function resetPassword(main, app) {
   }
   main.append(form({
     app,
-    label: "Choose a new password",
+    label: "Password reset",
     submit: "Set the new password",
     fields: [field("New password", "new_password", {
       type: "password", autocomplete: "new-password", required: true,
