@@ -44,7 +44,9 @@ def _browser_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Package scope: one browser for every test here, stopped before the rest of the suite runs,
+# since the sync API keeps its own event loop marked as running in this thread while it lives.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     executable = os.environ.get(CHROMIUM_VARIABLE, "/usr/bin/chromium")
     if not Path(executable).exists():
@@ -127,7 +129,7 @@ class Server:
             return response.json()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server() -> Iterator[Server]:
     with Server() as served:
         yield served
