@@ -1,5 +1,7 @@
 """Sessions, signing out, the password, and what a signed-out browser sees."""
 
+import re
+
 import pytest
 
 from tests.api.conftest import PASSWORD
@@ -107,3 +109,23 @@ def test_forms_have_labels_and_the_right_input_types(browsing: Browsing) -> None
         page.keyboard.press("Tab")
         focused.append(page.evaluate(name_of_focused))
     assert {"Email", "Password", "Sign in"} <= set(focused), focused
+
+
+def test_a_throttled_sign_in_says_when_to_try_again(browsing: Browsing, server: Server) -> None:
+    browsing.watch.expect(429)
+    email = "hammered@example.com"
+    server.register(email)
+    with server.client() as client:  # someone else guessing, up to the account's limit
+        statuses = [client.post("/auth/login", json={"email": email, "password": "guess " * 3}
+                                ).status_code for _ in range(11)]
+    assert statuses[-1] == 429, statuses
+    page = browsing.page()
+    page.goto("/app/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+
+    alert = page.get_by_role("alert")
+    alert.filter(has_text="Too many attempts. Please try again in").wait_for()
+    assert re.search(r"in \d+ seconds\.$", alert.inner_text()), alert.inner_text()
+    browsing.shoot(page, "throttled")
