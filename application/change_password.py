@@ -2,47 +2,40 @@
 
 import uuid
 
-from application.errors import IncorrectPassword, NotAuthenticated
+from application.errors import NotAuthenticated
+from application.password_check import PasswordCheck
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
     Clock,
-    PasswordHasher,
     RequestContext,
     UnitOfWork,
 )
-from domain.passwords import PasswordPolicy, normalise_password
 from domain.users import User
 
 
 class ChangePassword:
     """Replace the password of the acting user.
 
-    - The current password must be given (one hash verification), so a hijacked session
-      alone cannot lock the owner out.
+    - The current password must be given, so a hijacked session alone cannot lock the owner
+      out; it counts against the account's login limit and a wrong one is audited.
     - The new password must meet the password policy.
     - Every other session is revoked; the one making the change stays logged in.
     - The change is audited.
     """
 
-    def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, passwords: PasswordCheck, clock: Clock) -> None:
         self._uow = uow
-        self._hasher = hasher
+        self._passwords = passwords
         self._clock = clock
-        self._policy = policy
 
     async def execute(
         self, *, actor: User, session_id: uuid.UUID, current_password: str, new_password: str,
         context: RequestContext = NO_REQUEST_CONTEXT,
     ) -> None:
         verified_hash = actor.password_hash
-        if not await self._hasher.verify(normalise_password(current_password), verified_hash):
-            raise IncorrectPassword()
-        self._policy.check(new_password, email=actor.email,
-                           max_bytes=self._hasher.max_password_bytes)
-        new_hash = await self._hasher.hash(normalise_password(new_password))
+        await self._passwords.verify(actor, current_password, context=context)
+        new_hash = await self._passwords.hash_new(new_password, user=actor)
         async with self._uow:
             user = await self._uow.users.lock(actor.id)
             # Changed meanwhile (another change, a deactivation): the check above is stale.

@@ -61,3 +61,42 @@ class TooManyAttempts(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class IncorrectCode(DomainError):
+    """The authentication code (or recovery code) given to a signed-in check is wrong."""
+
+    message = "The authentication code is incorrect"
+
+
+class InvalidMfaToken(NotAuthenticated):
+    """The MFA token of a two-step login is unknown, used, expired or spent on wrong codes."""
+
+    message = "The MFA token is invalid or expired; log in again"
+
+
+class InvalidMfaCode(NotAuthenticated):
+    message = "Invalid authentication code"
+
+
+class TwoStepLoginRequired(NotAuthenticated):
+    """Told only after the password was verified, so it reveals nothing to a guesser."""
+
+    message = ("This account uses a second factor: log in with POST /auth/login, then "
+               "POST /auth/mfa/verify")
+
+
+class MfaConflict(DomainError):
+    """The second factor is not in the state the request needs (enabled, or not)."""
+
+    message = "No second factor is enabled"
+
+
+class RecentAuthenticationRequired(DomainError):
+    """A sensitive action needs the user to have proved who they are within `max_age` seconds."""
+
+    message = "Recent authentication required"
+
+    def __init__(self, max_age: int) -> None:
+        super().__init__()
+        self.max_age = max_age

@@ -7,6 +7,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from domain.bookings import Booking, DateRange, Room
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, PasswordHash, User
@@ -158,6 +159,8 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: "AuditLog"
+    mfa: MfaRepository
+    mfa_challenges: MfaChallengeRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -197,6 +200,16 @@ class AuditEventType(StrEnum):
     REFRESH_REUSE = "refresh_reuse"
     PASSWORD_CHANGE = "password_change"  # noqa: S105 - an event name, not a secret
     ROLE_CHANGE = "role_change"
+    # Recorded by the second-factor and step-up use cases.
+    PASSWORD_CHECK_FAILED = "password_check_failed"  # noqa: S105 - an event name
+    MFA_REQUIRED = "mfa_required"  # the password was right; the second factor is awaited
+    MFA_FAILED = "mfa_failed"
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    RECOVERY_CODE_USED = "recovery_code_used"  # the hook for telling the user by mail
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
+    REAUTHENTICATED = "reauthenticated"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,11 +258,20 @@ class AuditLog(Protocol):
         ...
 
 
+class Fingerprint(Protocol):
+    """A keyed one-way name for personal data (an email, an address): the same input always
+    gives the same fingerprint, so attempts on one account can be counted and grouped, but
+    without the key nobody can test a guess of what it names."""
+
+    def of(self, value: str) -> str: ...
+
+
 class ThrottleScope(StrEnum):
     LOGIN_PER_ACCOUNT = "login_per_account"
     LOGIN_PER_IP = "login_per_ip"
     REGISTER_PER_IP = "register_per_ip"
     REFRESH_PER_IP = "refresh_per_ip"
+    MFA_PER_ACCOUNT = "mfa_per_account"
 
 
 class Throttle(Protocol):

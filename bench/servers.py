@@ -17,6 +17,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET_KEY = "bench-secret-key-that-is-long-enough-0123456789"
+DATA_KEY = "YmVuY2gtZGF0YS1rZXktdGhpcnR5LXR3by1ieXRlcyE="  # 32 bytes, base64url
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class App:
 def roomkey(database_url: str | None = None, workers: int = 1) -> App:
     # `roomkey serve` with its defaults, in development so that it migrates and adds rooms.
     env = {"ROOMKEY_ENV": "development", "ROOMKEY_SECRET_KEY": SECRET_KEY,
+           "ROOMKEY_DATA_KEY": DATA_KEY,
            # A login storm from one address is what the login limits exist to stop; lifted
            # here so that the login figures measure hashing, as they do for the peers.
            "ROOMKEY_LOGIN_LIMIT_PER_ACCOUNT": "1000000/minute",

@@ -40,3 +40,7 @@ class RoomUnavailable(DomainError):
 
 class PermissionDenied(DomainError):
     message = "You are not allowed to do this"
+
+
+class SecondFactorRequired(PermissionDenied):
+    message = "Second factor required"

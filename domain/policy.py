@@ -32,3 +32,8 @@ def require(user: User, permission: Permission) -> None:
 def can_manage_booking(user: User, booking: Booking) -> bool:
     """Owners manage their own bookings; admins manage everyone's."""
     return booking.user_id == user.id or can(user, Permission.MANAGE_ALL_BOOKINGS)
+
+
+def lacks_required_second_factor(user: User) -> bool:
+    """Where second factors are required of admins: an admin who has not enrolled one yet."""
+    return user.role is Role.ADMIN and not user.mfa_enabled

@@ -23,6 +23,9 @@ class Session:
     expires_at: datetime
     revoked_at: datetime | None = None
     description: str = ""
+    # When the user last proved who they are in this session (password or second factor);
+    # None for sessions older than the record, which therefore never count as recent.
+    authenticated_at: datetime | None = None
 
     @classmethod
     def start(
@@ -31,7 +34,8 @@ class Session:
         if now.tzinfo is None:
             raise ValueError("session times must be timezone-aware")
         return cls(id=uuid.uuid4(), user_id=user_id, created_at=now, last_used_at=now,
-                   expires_at=now + lifetime, description=description[:MAX_DESCRIPTION_LENGTH])
+                   expires_at=now + lifetime, description=description[:MAX_DESCRIPTION_LENGTH],
+                   authenticated_at=now)
 
     def is_live(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
@@ -39,6 +43,13 @@ class Session:
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
+
+    def reauthenticate(self, now: datetime) -> None:
+        self.authenticated_at = now
+
+    def authenticated_within(self, max_age: timedelta, now: datetime) -> bool:
+        """Step-up: did the user prove who they are in this session within `max_age`?"""
+        return self.authenticated_at is not None and now - self.authenticated_at <= max_age
 
     def touch(self, now: datetime) -> None:
         self.last_used_at = now

@@ -1,6 +1,7 @@
 """Users: the Email and PasswordHash value objects, the Role enum and the User entity."""
 
 import re
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +12,11 @@ from domain.errors import InvalidEmail
 # Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not ours to judge.
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL_LENGTH = 254
+# An erased account's email: unique (so the unique index holds) and, under the reserved
+# .invalid top-level domain (RFC 2606), never anyone's address.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+# No hash scheme produces this, so no password ever verifies against it.
+UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 - a marker, not a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,8 @@ class User:
     role: Role = Role.USER
     is_active: bool = True
     created_at: datetime
+    # A confirmed second factor: logins then need a code too (the secret lives in domain.mfa).
+    mfa_enabled: bool = False
 
     @classmethod
     def register(
@@ -67,6 +75,15 @@ class User:
             raise ValueError("created_at must be timezone-aware")
         return cls(id=uuid.uuid4(), email=email, password_hash=password_hash, role=role,
                    created_at=now)
+
+    def erase(self) -> None:
+        """Deleting an account keeps its row (bookings and the audit trail refer to its id) but
+        nothing that identifies or authenticates a person: no email, no password, no access."""
+        self.email = Email(f"{secrets.token_hex(16)}@{ERASED_EMAIL_DOMAIN}")
+        self.password_hash = PasswordHash(UNUSABLE_PASSWORD_HASH)
+        self.role = Role.USER
+        self.is_active = False
+        self.mfa_enabled = False
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, User) and other.id == self.id

@@ -1,9 +1,12 @@
 """Settings from ROOMKEY_* environment variables, and the signing-key rules for each environment."""
 
+import base64
+import binascii
 import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,11 +17,22 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.signing_keys import (
+    HOW_TO_MAKE_ONE,
+    MIN_KEY_BYTES,
+    generate_key,
+    is_too_short,
+    key_weakness,
+)
 
 logger = logging.getLogger("roomkey.settings")
 
-MIN_SECRET_BYTES = 32
+DATA_KEY_BYTES = 32
+DATA_KEY_FILE_NAME = ".roomkey-data-key"
+MAKE_DATA_KEY = ("python -c 'import base64, os; "
+                 "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./roomkey.db"
+DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # as Node.js's and h11's
 
 
 class ConfigurationError(RuntimeError):
@@ -59,22 +73,39 @@ class Settings(BaseSettings):
     # Comma-separated origins allowed to call the API with credentials from a browser.
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The request line and headers together; `roomkey serve` answers 431 past it.
+    max_header_bytes: int = Field(default=DEFAULT_MAX_HEADER_BYTES, ge=4096)
+    # Comma-separated host names the service answers for; empty means any, in development.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
     docs_enabled: bool | None = None
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["text", "json"] = "text"
+    # The second factor and step-up re-authentication.
+    data_key: SecretStr | None = None  # encrypts TOTP secrets at rest
+    mfa_issuer: str = Field(default="Roomkey", min_length=1, max_length=100)
+    mfa_limit_per_account: str = "5/15 minutes"
+    step_up_max_age: timedelta = timedelta(minutes=10)
+    require_mfa_for_admins: bool = False
     # The browser app under /app/; API-only deployments turn it off.
     web_enabled: bool = True
 
-    @field_validator("access_token_ttl", "session_lifetime", mode="before")
+    @field_validator("access_token_ttl", "session_lifetime", "step_up_max_age", mode="before")
     @classmethod
     def _seconds_or_iso_duration(cls, value: object) -> object:
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -93,7 +124,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("login_limit_per_account", "login_limit_per_ip", "register_limit_per_ip",
-                     "refresh_limit_per_ip")
+                     "refresh_limit_per_ip", "mfa_limit_per_account")
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         try:
@@ -119,6 +150,8 @@ class Settings(BaseSettings):
         if not timedelta(0) < self.access_token_ttl <= self.session_lifetime:
             raise ValueError("ROOMKEY_ACCESS_TOKEN_TTL must be positive and at most "
                              "ROOMKEY_SESSION_LIFETIME")
+        if self.step_up_max_age <= timedelta(0):
+            raise ValueError("ROOMKEY_STEP_UP_MAX_AGE must be positive")
         return self
 
     @property
@@ -150,6 +183,7 @@ class Settings(BaseSettings):
             ThrottleScope.LOGIN_PER_IP: self.login_limit_per_ip,
             ThrottleScope.REGISTER_PER_IP: self.register_limit_per_ip,
             ThrottleScope.REFRESH_PER_IP: self.refresh_limit_per_ip,
+            ThrottleScope.MFA_PER_ACCOUNT: self.mfa_limit_per_account,
         }
 
     @property
@@ -160,46 +194,104 @@ class Settings(BaseSettings):
 def resolve_secret_key(settings: Settings) -> str:
     """The HMAC signing key.
 
-    Production refuses to start without a strong key. Development generates one and keeps it in
-    a local file (created with mode 0600), so tokens survive restarts without any set-up.
+    Production refuses to start without a key, or with one that is short or predictable.
+    Development generates one and keeps it in a local file (created with mode 0600), so tokens
+    survive restarts without any set-up; a key set by hand there need only be long enough.
     """
     if settings.secret_key is not None:
         key = settings.secret_key.get_secret_value()
-        if len(key.encode()) < MIN_SECRET_BYTES:
-            raise ConfigurationError(
-                f"ROOMKEY_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes; generate one with "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
-            )
+        _check_key("ROOMKEY_SECRET_KEY", key, production=settings.is_production)
         return key
     if settings.is_production:
         raise ConfigurationError(
-            "ROOMKEY_SECRET_KEY is not set. In production Roomkey will not start without a "
-            f"signing key of at least {MIN_SECRET_BYTES} bytes."
-        )
+            f"ROOMKEY_SECRET_KEY is not set; production needs a strong signing key: "
+            f"{HOW_TO_MAKE_ONE}")
     return _development_key(settings.secret_key_file)
 
 
 def previous_secret_keys(settings: Settings) -> list[str]:
     """Retired signing keys that still verify tokens until those expire (key rotation)."""
     keys = [key.get_secret_value() for key in settings.previous_secret_keys]
-    if any(len(key.encode()) < MIN_SECRET_BYTES for key in keys):
-        raise ConfigurationError(
-            f"Every ROOMKEY_PREVIOUS_SECRET_KEYS entry must be at least {MIN_SECRET_BYTES} bytes")
+    for key in keys:
+        _check_key("Every ROOMKEY_PREVIOUS_SECRET_KEYS entry", key,
+                   production=settings.is_production)
     return keys
 
 
+def allowed_hosts(settings: Settings) -> frozenset[str] | None:
+    """The host names to answer for; None means any (development's default).
+
+    Production refuses to start without the list: a Host header is the client's to write.
+    """
+    if settings.allowed_hosts and "*" not in settings.allowed_hosts:
+        return frozenset(host.lower().strip("[]") for host in settings.allowed_hosts)
+    if settings.is_production and not settings.allowed_hosts:
+        raise ConfigurationError(
+            "ROOMKEY_ALLOWED_HOSTS is not set; in production name the host names Roomkey "
+            "answers for, comma-separated (e.g. api.example.com), or '*' for any")
+    return None
+
+
+def _check_key(name: str, key: str, *, production: bool) -> None:
+    weakness = key_weakness(key)
+    # A token signed with a guessable key can be forged: production checks the entropy too.
+    # In development a hand-set key need only be long enough; it guards nothing of value.
+    if weakness is not None and (production or is_too_short(key)):
+        raise ConfigurationError(f"{name} {weakness}; {HOW_TO_MAKE_ONE}")
+
+
+def resolve_data_key(settings: Settings) -> bytes:
+    """The key that encrypts secrets at rest (TOTP secrets): 32 bytes, base64url-encoded.
+
+    Like the signing key: production refuses to start without it; development generates one
+    and keeps it beside the signing key file (mode 0600). Losing it disables every enrolled
+    second factor, so it is backed up with the database, and never stored in it.
+    """
+    if settings.data_key is not None:
+        return _data_key(settings.data_key.get_secret_value(), "ROOMKEY_DATA_KEY")
+    if settings.is_production:
+        raise ConfigurationError(
+            f"ROOMKEY_DATA_KEY is not set. In production Roomkey will not start without a data "
+            f"key; generate one with `{MAKE_DATA_KEY}`")
+    path = settings.secret_key_file.parent / DATA_KEY_FILE_NAME
+    encoded = _kept_in_file(path, _generate_data_key, what="data key",
+                            setting="ROOMKEY_DATA_KEY")
+    return _data_key(encoded, str(path))
+
+
+def _generate_data_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(DATA_KEY_BYTES)).decode()
+
+
+def _data_key(encoded: str, source: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(encoded.encode())
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != DATA_KEY_BYTES:
+        raise ConfigurationError(
+            f"{source} must be {DATA_KEY_BYTES} random bytes in base64url; generate one with "
+            f"`{MAKE_DATA_KEY}`")
+    return key
+
+
 def _development_key(path: Path) -> str:
+    key = _kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
+    if is_too_short(key):
+        raise ConfigurationError(
+            f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new one")
+    return key
+
+
+def _kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
+    """A development secret: read from `path`, or made and written there (mode 0600) first."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_text().strip()
-        if len(key.encode()) >= MIN_SECRET_BYTES:
-            return key
-        raise ConfigurationError(
-            f"{path} holds a key shorter than {MIN_SECRET_BYTES} bytes") from None
-    key = secrets.token_urlsafe(48)
+        return path.read_text().strip()
+    value = make()
     with os.fdopen(fd, "w") as file:
-        file.write(key)
-    logger.warning("No ROOMKEY_SECRET_KEY set: generated a development key in %s. "
-                   "Set ROOMKEY_SECRET_KEY in production.", path.resolve())
-    return key
+        file.write(value)
+    logger.warning("No %s set: generated a development %s in %s. Set %s in production.",
+                   setting, what, path.resolve(), setting)
+    return value

@@ -1,4 +1,4 @@
-"""The `roomkey` command line: serve, migrate, create-admin."""
+"""The `roomkey` command line: serve, migrate, create-admin, gen-secret."""
 
 import asyncio
 import logging.config
@@ -11,22 +11,40 @@ import uvicorn
 from domain.errors import DomainError
 from infrastructure.container import close_storage
 from infrastructure.persistence.database import run_migrations
-from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
+from infrastructure.settings import (
+    ConfigurationError,
+    Settings,
+    allowed_hosts,
+    previous_secret_keys,
+    resolve_data_key,
+    resolve_secret_key,
+)
+from infrastructure.signing_keys import generate_key
 from interfaces.http.app import build_container
+from interfaces.http.head_limit import HeadLimitedProtocol
 from interfaces.logging_config import logging_config
 
 cli = typer.Typer(help="Roomkey: authentication and bookings over HTTP.", no_args_is_help=True,
                   add_completion=False)
 
 
-def _settings() -> Settings:
+def _settings(*, serving: bool = False) -> Settings:
     try:
         settings = Settings()
         resolve_secret_key(settings)
+        previous_secret_keys(settings)
+        if serving:
+            allowed_hosts(settings)
+        resolve_data_key(settings)
     except (ConfigurationError, ValueError) as error:
         typer.secho(f"roomkey: {error}", err=True, fg="red")
         raise typer.Exit(2) from None
+    logging.config.dictConfig(_logging(settings))
     return settings
+
+
+def _logging(settings: Settings) -> dict[str, object]:
+    return logging_config(settings.log_level, settings.log_format)
 
 
 @cli.command()
@@ -36,7 +54,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the API. In development, first migrate the database (demo rooms come at start-up)."""
-    settings = _settings()
+    settings = _settings(serving=True)
     if not settings.is_production and not settings.uses_memory:
         run_migrations(settings.database_url)
     if settings.uses_memory and workers > 1:
@@ -46,8 +64,9 @@ def serve(
     # asyncio's own loop, even where uvloop is installed: measured here under saturation, uvloop
     # served as many reads but left a few connections waiting, with a read p99 3 to 4 times higher.
     uvicorn.run("interfaces.http.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_config=logging_config(), proxy_headers=False,
-                loop="asyncio")
+                workers=workers, log_config=_logging(settings), proxy_headers=False,
+                loop="asyncio", http=HeadLimitedProtocol,
+                h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 @cli.command()
@@ -97,6 +116,12 @@ async def _create_admin(settings: Settings, email: str, password: str) -> None:
         typer.echo(f"created admin {result.user.email}")
     else:
         typer.echo(f"{result.user.email} already exists; left unchanged")
+
+
+@cli.command("gen-secret")
+def gen_secret() -> None:
+    """Print a new random signing key, for ROOMKEY_SECRET_KEY."""
+    typer.echo(generate_key())
 
 
 def main() -> None:

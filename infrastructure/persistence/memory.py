@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Self
 
 from application.errors import EmailAlreadyRegistered
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
     AuditEvent,
     AuditLog,
@@ -20,10 +21,12 @@ from application.ports import (
     UserRepository,
 )
 from domain.bookings import Booking, DateRange, Room
+from domain.mfa import MfaChallenge, TotpCredential
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import Email, User
 from infrastructure.clock import SystemClock
 from infrastructure.persistence.audit_log import MemoryAuditLog, log_committed
+from infrastructure.persistence.mfa_memory import MemoryMfaChallengeRepository, MemoryMfaRepository
 
 
 @dataclass
@@ -36,6 +39,9 @@ class MemoryStore:
     sessions: dict[uuid.UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshTokenRecord] = field(default_factory=dict)
     audit_events: list[AuditEvent] = field(default_factory=list)
+    totp_credentials: dict[uuid.UUID, TotpCredential] = field(default_factory=dict)
+    recovery_codes: dict[str, uuid.UUID] = field(default_factory=dict)
+    mfa_challenges: dict[str, MfaChallenge] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def snapshot(self) -> "MemoryStore":
@@ -46,6 +52,9 @@ class MemoryStore:
             sessions=copy.deepcopy(self.sessions),
             refresh_tokens=dict(self.refresh_tokens),
             audit_events=list(self.audit_events),  # events are immutable: a shallow copy will do
+            totp_credentials=dict(self.totp_credentials),  # frozen values, likewise
+            recovery_codes=dict(self.recovery_codes),
+            mfa_challenges=dict(self.mfa_challenges),
         )
 
 
@@ -191,6 +200,8 @@ class MemoryUnitOfWork:
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: AuditLog
+    mfa: MfaRepository
+    mfa_challenges: MfaChallengeRepository
 
     def __init__(self, store: MemoryStore, clock: Clock | None = None) -> None:
         self._store = store
@@ -221,6 +232,9 @@ class MemoryUnitOfWork:
         self._store.sessions = self._work.sessions
         self._store.refresh_tokens = self._work.refresh_tokens
         self._store.audit_events = self._work.audit_events
+        self._store.totp_credentials = self._work.totp_credentials
+        self._store.recovery_codes = self._work.recovery_codes
+        self._store.mfa_challenges = self._work.mfa_challenges
         if self._audit is not None:
             log_committed(self._audit.recorded)
         self._begin()
@@ -233,6 +247,8 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessionRepository(self._work)
         self.refresh_tokens = MemoryRefreshTokenRepository(self._work)
         self.audit_log = self._audit = MemoryAuditLog(self._work.audit_events, self._clock)
+        self.mfa = MemoryMfaRepository(self._work.totp_credentials, self._work.recovery_codes)
+        self.mfa_challenges = MemoryMfaChallengeRepository(self._work.mfa_challenges)
 
 
 async def memory_ping() -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from application.errors import EmailAlreadyRegistered
+from application.mfa_ports import MfaChallengeRepository, MfaRepository
 from application.ports import (
     AuditLog,
     BookingRepository,
@@ -37,6 +38,7 @@ from domain.users import Email, PasswordHash, Role, User
 from infrastructure.clock import SystemClock
 from infrastructure.persistence.audit_log import SqlAuditLog, log_committed
 from infrastructure.persistence.database import is_connection_failure, storage_errors
+from infrastructure.persistence.mfa_sql import SqlMfaChallengeRepository, SqlMfaRepository
 from infrastructure.persistence.readers import Reader
 from infrastructure.persistence.tables import (
     EMAIL_INDEX,
@@ -193,6 +195,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "is_active": user.is_active,
         "created_at": user.created_at,
+        "mfa_enabled": user.mfa_enabled,
     }
 
 
@@ -204,6 +207,7 @@ def _user(row: Row[Any]) -> User:
         role=Role(row.role),
         is_active=row.is_active,
         created_at=row.created_at,
+        mfa_enabled=row.mfa_enabled,
     )
 
 
@@ -326,13 +330,15 @@ def _session_values(session: Session) -> dict[str, Any]:
         "expires_at": session.expires_at,
         "revoked_at": session.revoked_at,
         "description": session.description,
+        "authenticated_at": session.authenticated_at,
     }
 
 
 def _session(row: Row[Any]) -> Session:
     return Session(id=row.id, user_id=row.user_id, created_at=row.created_at,
                    last_used_at=row.last_used_at, expires_at=row.expires_at,
-                   revoked_at=row.revoked_at, description=row.description)
+                   revoked_at=row.revoked_at, description=row.description,
+                   authenticated_at=row.authenticated_at)
 
 
 class SqlRefreshTokenRepository(_SqlRepository):
@@ -371,6 +377,8 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     refresh_tokens: RefreshTokenRepository
     audit_log: AuditLog
+    mfa: MfaRepository
+    mfa_challenges: MfaChallengeRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], clock: Clock | None = None,
@@ -395,6 +403,8 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(statements, self._dialect)
         self.refresh_tokens = SqlRefreshTokenRepository(statements, self._dialect)
         self.audit_log = self._audit = SqlAuditLog(statements, self._clock)
+        self.mfa = SqlMfaRepository(statements)
+        self.mfa_challenges = SqlMfaChallengeRepository(statements)
         return self
 
     async def __aexit__(

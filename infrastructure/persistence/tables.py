@@ -10,11 +10,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     Uuid,
+    false,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -66,6 +68,7 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("mfa_enabled", Boolean, nullable=False, server_default=false()),
 )
 Index(EMAIL_INDEX, func.lower(users.c.email), unique=True)
 
@@ -104,6 +107,8 @@ sessions = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
     Column("description", String(200), nullable=False),
+    # Null for sessions started before step-up existed: they never count as recent.
+    Column("authenticated_at", UtcDateTime, nullable=True),
     Index("ix_sessions_user_id", "user_id"),
 )
 
@@ -133,4 +138,34 @@ audit_events = Table(
     # Keyset pagination, newest first, over everything and over one user's events.
     Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),
     Index("ix_audit_events_user_id_occurred_at_id", "user_id", "occurred_at", "id"),
+)
+
+totp_credentials = Table(
+    "totp_credentials",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id"), primary_key=True),
+    # AES-GCM sealed (infrastructure.secret_box): never the secret in clear.
+    Column("sealed_secret", LargeBinary(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("confirmed_at", UtcDateTime, nullable=True),
+    Column("last_step", Integer, nullable=True),
+)
+
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Index("ix_recovery_codes_user_id", "user_id"),
+)
+
+mfa_challenges = Table(
+    "mfa_challenges",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("failed_codes", Integer, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_mfa_challenges_user_id", "user_id"),
 )

@@ -12,11 +12,10 @@ from typing import Any, ClassVar
 
 from application.errors import NotAuthenticated
 from application.ports import AccessClaims, AccessToken, Clock
+from infrastructure.signing_keys import MIN_KEY_BYTES, is_too_short
 
 ALGORITHM = "HS256"
 TYPE_CLAIM = "access"
-# RFC 7518 §3.2: an HMAC key must be at least as long as the hash output, 256 bits for HS256.
-MIN_SECRET_BYTES = 32
 # crit names extensions the reader must understand (python-jose ignores it); jwk, jku, x5u and
 # x5c name or carry a key of the sender's choosing (RFC 8725 §2.4, §3.10); b64 changes what is
 # signed and only PyJWT knows it. None has a use in our own tokens.
@@ -48,8 +47,8 @@ class Hs256TokenCodec(ABC):
         clock: Clock,
         leeway: timedelta = timedelta(seconds=30),
     ) -> None:
-        if any(len(key.encode()) < MIN_SECRET_BYTES for key in (secret_key, *previous_keys)):
-            raise ValueError(f"The token secret key must be at least {MIN_SECRET_BYTES} bytes")
+        if any(is_too_short(key) for key in (secret_key, *previous_keys)):
+            raise ValueError(f"The token secret key must be at least {MIN_KEY_BYTES} bytes")
         if lifetime < timedelta(seconds=1) or leeway < timedelta(0):
             raise ValueError("The token lifetime must be positive and the leeway not negative")
         self._secret_key = secret_key

@@ -23,10 +23,10 @@ def client_ip(scope: Scope, trusted_proxies: Sequence[Network]) -> str | None:
     is not one. Hops further left were written by the client and prove nothing."""
     peer = scope.get("client")
     address: str | None = peer[0] if peer else None
-    if address is None or not _is_trusted(address, trusted_proxies):
+    if address is None or not is_trusted(address, trusted_proxies):
         return address
     for hop in reversed(_forwarded_for(scope)):
-        if not _is_trusted(hop, trusted_proxies):
+        if not is_trusted(hop, trusted_proxies):
             # A hop that is no address at all means a misconfigured proxy: keep the proxy's own.
             return hop if _is_address(hop) else address
         address = hop
@@ -47,7 +47,7 @@ def _is_address(value: str) -> bool:
     return True
 
 
-def _is_trusted(value: str, trusted_proxies: Sequence[Network]) -> bool:
+def is_trusted(value: str, trusted_proxies: Sequence[Network]) -> bool:
     try:
         address = ipaddress.ip_address(value)
     except ValueError:

@@ -9,10 +9,12 @@ from fastapi.security import OAuth2PasswordBearer
 from application.authenticate_user import AuthenticateUser, Authentication
 from application.ports import ThrottleScope
 from application.throttle_client import ThrottleClient
+from domain.errors import SecondFactorRequired
+from domain.policy import lacks_required_second_factor
 from domain.users import User
 from infrastructure.container import Container
 from interfaces.http.client_context import Context
-from interfaces.http.cookies import ACCESS_COOKIE, session_cookie
+from interfaces.http.cookies import access_cookie
 
 
 class _SessionToken(OAuth2PasswordBearer):
@@ -31,7 +33,7 @@ class _SessionToken(OAuth2PasswordBearer):
 
     # Request, not the base's HTTPConnection: these only ever serve HTTP routes.
     async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
-        return await super().__call__(request) or session_cookie(request, ACCESS_COOKIE)
+        return await super().__call__(request) or access_cookie(request)
 
 
 class _SessionAuthentication(_SessionToken):
@@ -43,6 +45,39 @@ class _SessionAuthentication(_SessionToken):
 class _SessionUser(_SessionAuthentication):
     async def __call__(self, request: Request) -> User:  # type: ignore[override]
         return (await super().__call__(request)).user
+
+
+class _RecentAuthentication(_SessionAuthentication):
+    """Step-up: the user proved who they are recently (see RequireRecentAuthentication)."""
+
+    async def __call__(self, request: Request) -> Authentication:  # type: ignore[override]
+        authentication = await super().__call__(request)
+        await container(request).require_recent_authentication().execute(
+            session_id=authentication.session_id)
+        return authentication
+
+
+class _AdminUser(_SessionUser):
+    """The actor of an admin route; where admins must have a second factor, one without it is
+    refused here (enrolling stays open to them, as it is no admin route)."""
+
+    async def __call__(self, request: Request) -> User:  # type: ignore[override]
+        user = await super().__call__(request)
+        _require_admin_second_factor(request, user)
+        return user
+
+
+class _RecentAdminAuthentication(_RecentAuthentication):
+    async def __call__(self, request: Request) -> Authentication:  # type: ignore[override]
+        authentication = await super().__call__(request)
+        _require_admin_second_factor(request, authentication.user)
+        return authentication
+
+
+def _require_admin_second_factor(request: Request, user: User) -> None:
+    if container(request).settings().require_mfa_for_admins and lacks_required_second_factor(
+            user):
+        raise SecondFactorRequired()
 
 
 def container(request: Request) -> Container:
@@ -84,6 +119,11 @@ JSON_ONLY = [Depends(require_json)]
 
 CurrentAuthentication = Annotated[Authentication, Depends(_SessionAuthentication())]
 CurrentUser = Annotated[User, Depends(_SessionUser())]
+# For sensitive actions (password, email, second factor, account deletion): 403 with
+# `WWW-Authenticate: Bearer error="insufficient_user_authentication"` unless recent.
+RecentAuthentication = Annotated[Authentication, Depends(_RecentAuthentication())]
+AdminUser = Annotated[User, Depends(_AdminUser())]
+RecentAdminAuthentication = Annotated[Authentication, Depends(_RecentAdminAuthentication())]
 Token = Annotated[str | None, Depends(_SessionToken())]
 
 

@@ -9,10 +9,13 @@ from fastapi.responses import JSONResponse
 
 from application.errors import (
     EmailAlreadyRegistered,
+    IncorrectCode,
     IncorrectPassword,
     InvalidCredentials,
+    MfaConflict,
     NotAuthenticated,
     NotFound,
+    RecentAuthenticationRequired,
     StorageUnavailable,
     TooManyAttempts,
 )
@@ -40,6 +43,9 @@ ERROR_STATUS: dict[type[DomainError], int] = {
     NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
     PermissionDenied: status.HTTP_403_FORBIDDEN,
     IncorrectPassword: status.HTTP_403_FORBIDDEN,
+    IncorrectCode: status.HTTP_403_FORBIDDEN,
+    RecentAuthenticationRequired: status.HTTP_403_FORBIDDEN,
+    MfaConflict: status.HTTP_409_CONFLICT,
     NotFound: status.HTTP_404_NOT_FOUND,
     EmailAlreadyRegistered: status.HTTP_409_CONFLICT,
     RoomUnavailable: status.HTTP_409_CONFLICT,
@@ -73,6 +79,10 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     headers = {**fixed_headers}
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, RecentAuthenticationRequired):
+        # RFC 9470: the client should authenticate again, no longer ago than max_age.
+        headers["WWW-Authenticate"] = (
+            f'Bearer error="insufficient_user_authentication", max_age={exc.max_age}')
     return JSONResponse({"detail": exc.detail}, status_code=code, headers=headers)
 
 

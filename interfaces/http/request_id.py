@@ -4,26 +4,21 @@ import re
 import uuid
 from contextvars import ContextVar, Token
 
-from starlette.types import Scope
-
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 # A client-sent id is kept only when it is short and plain, so it cannot forge log lines.
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# fullmatch, not `$`, which would let a trailing newline through.
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def current_request_id() -> str:
     return _request_id.get()
 
 
-def start_request(scope: Scope) -> tuple[str, Token[str]]:
-    """The request's id (the client's X-Request-ID if it is safe, else a new one), made current
-    for this request's log lines; pass the token to `end_request`."""
-    sent = b""
-    for name, value in scope["headers"]:
-        if name == b"x-request-id":
-            sent = value
-    text = sent.decode("latin-1")
-    request_id = text if _SAFE_ID.match(text) else uuid.uuid4().hex
+def start_request(sent: bytes | None) -> tuple[str, Token[str]]:
+    """The request's id (`sent`, the client's X-Request-ID, if it is safe, else a new one),
+    made current for this request's log lines; pass the token to `end_request`."""
+    text = sent.decode("latin-1") if sent else ""
+    request_id = text if _SAFE_ID.fullmatch(text) else uuid.uuid4().hex
     return request_id, _request_id.set(request_id)
 
 

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 
 from application.list_audit_events import MAX_PAGE_SIZE, ListAuditEvents
 from application.ports import AuditCursor, AuditEventType
-from interfaces.http.dependencies import CurrentUser, use_case
+from interfaces.http.dependencies import AdminUser, use_case
 from interfaces.http.schemas import AuditPageOut, decode_cursor
 
 router = APIRouter(tags=["audit"])
@@ -28,7 +28,7 @@ async def audit_cursor(
 
 @router.get("/admin/audit", description=ListAuditEvents.__doc__)
 async def list_audit_events(
-    actor: CurrentUser,
+    actor: AdminUser,
     list_audit_events: Annotated[ListAuditEvents, use_case("list_audit_events")],
     user_id: uuid.UUID | None = None,
     event_type: Annotated[AuditEventType | None, Query(alias="type")] = None,

@@ -11,7 +11,7 @@ from application.ports import RequestContext, ThrottleScope
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from interfaces.http.client_context import Context
-from interfaces.http.cookies import REFRESH_COOKIE, clear_session_cookies, session_cookie
+from interfaces.http.cookies import clear_session_cookies, refresh_cookie
 from interfaces.http.cookies import set_session_cookies as set_cookies
 from interfaces.http.dependencies import JSON_ONLY, Token, container, throttled, use_case
 from interfaces.http.schemas import (
@@ -23,6 +23,7 @@ from interfaces.http.schemas import (
     TokenPairOut,
     UserOut,
 )
+from interfaces.http.schemas_mfa import MfaRequiredOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 THROTTLED: dict[int | str, dict[str, Any]] = {
@@ -49,24 +50,29 @@ async def register(
 async def login(
     body: Credentials, context: Context, request: Request, response: Response,
     login_user: Annotated[LoginUser, use_case("login_user")],
-) -> TokenOut:
-    """Cookie clients: the refresh token travels only in its HttpOnly cookie."""
+) -> TokenOut | MfaRequiredOut:
+    """Cookie clients: the refresh token travels only in its HttpOnly cookie. With a second
+    factor: no session yet, but an MFA token for POST /auth/mfa/verify."""
     result = await login_user.execute(email=body.email, password=body.password,
-                                      device=_device(context), context=context)
+                                      device=device(context), context=context)
+    if result.tokens is None:
+        return MfaRequiredOut.of(result)
     set_cookies(response, result.tokens, container(request).settings())
     return TokenOut.of(result.tokens)
 
 
 @router.post("/token", responses=UNAUTHORIZED,
              description="The OAuth2 password flow (`username` is the email) for bearer clients "
-                         "and Swagger UI: both tokens come back in the body, no cookie is set.",
+                         "and Swagger UI: both tokens come back in the body, no cookie is set. "
+                         "An account with a second factor is told (401) to log in in two steps.",
              dependencies=[throttled(ThrottleScope.LOGIN_PER_IP)])
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], context: Context,
     login_user: Annotated[LoginUser, use_case("login_user")],
 ) -> TokenPairOut:
     result = await login_user.execute(email=form.username, password=form.password,
-                                      device=_device(context), context=context)
+                                      device=device(context), context=context, two_step=False)
+    assert result.tokens is not None  # two_step=False: a session, or an error
     return TokenPairOut.of(result.tokens)
 
 
@@ -82,7 +88,7 @@ async def refresh(
     if body is not None:
         tokens = await refresh_session.execute(refresh_token=body.refresh_token, context=context)
         return TokenPairOut.of(tokens)
-    cookie = session_cookie(request, REFRESH_COOKIE)
+    cookie = refresh_cookie(request)
     tokens = await refresh_session.execute(refresh_token=cookie, context=context)
     set_cookies(response, tokens, container(request).settings())
     return TokenOut.of(tokens)
@@ -94,13 +100,13 @@ async def logout(
     logout_user: Annotated[LogoutUser, use_case("logout_user")],
 ) -> StatusOut:
     await logout_user.execute(access_token=token,
-                              refresh_token=session_cookie(request, REFRESH_COOKIE),
+                              refresh_token=refresh_cookie(request),
                               context=context)
     clear_session_cookies(response, container(request).settings())
     return StatusOut(status="logged out")
 
 
-def _device(context: RequestContext) -> str:
+def device(context: RequestContext) -> str:
     """What the sessions list shows to tell devices apart."""
     agent = (context.user_agent or "unknown client")[:150]
     return f"{agent} from {context.client_ip or 'unknown address'}"

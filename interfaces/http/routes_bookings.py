@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from application.cancel_booking import CancelBooking
 from application.create_booking import CreateBooking
 from application.list_bookings import ListBookings
-from interfaces.http.dependencies import JSON_ONLY, CurrentUser, use_case
+from interfaces.http.dependencies import JSON_ONLY, AdminUser, CurrentUser, use_case
 from interfaces.http.schemas import AdminBookingOut, BookingIn, BookingOut, ErrorOut
 
 router = APIRouter(tags=["bookings"])
@@ -45,7 +45,7 @@ async def cancel_booking(
 
 @router.get("/admin/bookings")
 async def list_all_bookings(
-    actor: CurrentUser, list_bookings: Annotated[ListBookings, use_case("list_bookings")]
+    actor: AdminUser, list_bookings: Annotated[ListBookings, use_case("list_bookings")]
 ) -> list[AdminBookingOut]:
     bookings = await list_bookings.execute(actor=actor, everyone=True)
     return [AdminBookingOut.of(booking) for booking in bookings]

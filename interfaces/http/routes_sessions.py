@@ -15,6 +15,7 @@ from interfaces.http.dependencies import (
     JSON_ONLY,
     CurrentAuthentication,
     CurrentUser,
+    RecentAuthentication,
     container,
     use_case,
 )
@@ -53,7 +54,7 @@ async def logout_all(
 
 @router.post("/change-password", dependencies=JSON_ONLY, description=ChangePassword.__doc__)
 async def change_password(
-    body: PasswordChangeIn, auth: CurrentAuthentication, context: Context,
+    body: PasswordChangeIn, auth: RecentAuthentication, context: Context,
     change_password: Annotated[ChangePassword, use_case("change_password")],
 ) -> StatusOut:
     await change_password.execute(actor=auth.user, session_id=auth.session_id,

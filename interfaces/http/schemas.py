@@ -34,11 +34,13 @@ class UserOut(BaseModel):
     role: str
     is_active: bool
     created_at: datetime
+    mfa_enabled: bool
 
     @classmethod
     def of(cls, user: User) -> "UserOut":
         return cls(id=user.id, email=user.email.value, role=user.role.value,
-                   is_active=user.is_active, created_at=user.created_at)
+                   is_active=user.is_active, created_at=user.created_at,
+                   mfa_enabled=user.mfa_enabled)
 
 
 class TokenOut(BaseModel):

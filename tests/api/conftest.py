@@ -11,9 +11,12 @@ from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.persistence.memory import MemoryStore
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
+from interfaces.http.cookies import CSRF_HEADER, CookieNames, cookie_names
 from tests.fakes import FakeClock
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# 32 bytes, base64url: the key that encrypts TOTP secrets at rest.
+DATA_KEY = "dGVzdC1kYXRhLWtleS10aGlydHktdHdvLWJ5dGVzISE="
 ADMIN_EMAIL = "admin@roomkey.test"
 ADMIN_PASSWORD = "keeper-of-the-keys-1"
 PASSWORD = "correct horse battery"
@@ -31,9 +34,14 @@ class Api:
     async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
         return await self.client.post("/auth/login", json={"email": email, "password": password})
 
+    @property
+    def cookie_names(self) -> CookieNames:
+        """The session cookies' names: prefixed with Secure cookies, plain without."""
+        return cookie_names(self.container.settings().secure_cookies)
+
     def csrf(self) -> dict[str, str]:
         """The double-submit header a browser page sends with cookie-authenticated writes."""
-        return {"X-CSRF-Token": self.client.cookies.get("csrf_token") or ""}
+        return {CSRF_HEADER: self.client.cookies.get(self.cookie_names.csrf) or ""}
 
     async def bearer_for(self, email: str, password: str = PASSWORD) -> dict[str, str]:
         """Register (if new) and log in; the headers authenticate without any cookie."""
@@ -112,7 +120,7 @@ class _Apps:
 
     async def new(self, **overrides: object) -> Api:
         options: dict[str, object] = {
-            "database_url": self._database_url, "secret_key": SECRET,
+            "database_url": self._database_url, "secret_key": SECRET, "data_key": DATA_KEY,
             "jwt_library": self._jwt_library, "demo_rooms": False, "cookie_secure": True,
             "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD,
         }

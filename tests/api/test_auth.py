@@ -17,7 +17,7 @@ async def test_register_returns_the_public_user_and_never_the_password(api: Api)
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "role", "is_active", "created_at"}
+    assert set(body) == {"id", "email", "role", "is_active", "created_at", "mfa_enabled"}
     assert body["email"] == "alice@example.com"
     assert body["role"] == "user"
     assert body["is_active"] is True
@@ -90,8 +90,8 @@ async def test_login_returns_a_token_and_sets_a_hardened_cookie(api: Api) -> Non
     assert set(body) == {"access_token", "token_type", "expires_in"}
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 15 * 60
-    cookie = set_cookie(response, "access_token")
-    assert cookie.startswith(f"access_token={body['access_token']};")
+    cookie = set_cookie(response, api.cookie_names.access)
+    assert cookie.startswith(f"__Host-access_token={body['access_token']};")
     for attribute in ("HttpOnly", "SameSite=lax", "Path=/", "Max-Age=900", "Secure"):
         assert attribute.lower() in cookie.lower()
     assert response.headers["cache-control"] == "no-store"
@@ -104,6 +104,7 @@ async def test_cookie_is_not_secure_when_configured_off(api_factory: AppFactory)
     response = await api.login("gina@example.com")
 
     assert "secure" not in set_cookie(response, "access_token").lower()
+    assert api.cookie_names.access == "access_token"
 
 
 @pytest.mark.parametrize("case", ["unknown email", "wrong password", "inactive", "bad email"])
@@ -160,7 +161,8 @@ async def test_logout_deletes_the_cookies_and_revokes_the_session_on_the_server(
 
     assert response.status_code == 200
     assert response.json() == {"status": "logged out"}
-    for name in ("access_token", "refresh_token", "csrf_token"):
+    names = api.cookie_names
+    for name in (names.access, names.refresh, names.csrf):
         assert "max-age=0" in set_cookie(response, name).lower()
     assert (await api.client.get("/users/me")).status_code == 401
     assert (await api.client.get("/users/me", headers=stolen)).status_code == 401

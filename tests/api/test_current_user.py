@@ -117,7 +117,7 @@ async def test_every_token_defect_is_the_same_401(api: Api, defect: str) -> None
         headers["Authorization"] = "Basic dXNlcjpwYXNz"
     api.client.cookies.clear()
     if defect == "garbage cookie":
-        api.client.cookies.set("access_token", "not-a-token", domain="testserver")
+        api.client.cookies.set(api.cookie_names.access, "not-a-token", domain="testserver")
 
     response = await api.client.get("/users/me", headers=headers)
 

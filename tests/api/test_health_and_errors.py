@@ -6,7 +6,7 @@ import pytest
 from application.errors import StorageUnavailable
 from infrastructure.settings import Settings
 from interfaces.http.app import DOCS_TAG_ORDER, build_container, create_app
-from tests.api.conftest import SECRET, Api
+from tests.api.conftest import DATA_KEY, SECRET, Api
 
 
 async def test_health_is_200_while_the_database_answers(api: Api) -> None:
@@ -28,7 +28,7 @@ async def test_every_response_carries_a_request_id(api: Api) -> None:
 
 def _unreachable_app() -> httpx.AsyncClient:
     settings = Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:9/none",
-                        secret_key=SECRET, demo_rooms=False)
+                        secret_key=SECRET, data_key=DATA_KEY, demo_rooms=False)
     app = create_app(build_container(settings))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
 
@@ -48,7 +48,7 @@ async def test_an_unreachable_database_is_503_not_500() -> None:
 
 async def test_an_unexpected_error_is_a_generic_500_without_a_stack_trace() -> None:
     container = build_container(Settings(database_url="memory://", secret_key=SECRET,
-                                         demo_rooms=False))
+                                         data_key=DATA_KEY, demo_rooms=False))
 
     class Broken:
         async def execute(self) -> None:

@@ -58,8 +58,8 @@ async def assert_no_secrets(api: Api, text: str, *secrets: str | None) -> None:
 
 
 def cookie_secrets(api: Api) -> list[str | None]:
-    return [api.client.cookies.get(name)
-            for name in ("access_token", "refresh_token", "csrf_token")]
+    names = api.cookie_names
+    return [api.client.cookies.get(name) for name in (names.access, names.refresh, names.csrf)]
 
 
 async def test_a_refresh_is_audited_without_its_tokens(api: Api) -> None:
@@ -78,9 +78,9 @@ async def test_a_refresh_is_audited_without_its_tokens(api: Api) -> None:
 
 async def test_a_reused_refresh_token_is_audited_without_it(api: Api) -> None:
     ada = await signed_up(api, "ada@example.com")
-    stolen = api.client.cookies.get("refresh_token")
+    stolen = api.client.cookies.get(api.cookie_names.refresh)
     assert (await api.client.post("/auth/refresh", headers=api.csrf())).status_code == 200
-    successor = api.client.cookies.get("refresh_token")
+    successor = api.client.cookies.get(api.cookie_names.refresh)
     api.clock.advance(timedelta(seconds=1))
 
     replay = await api.client.post("/auth/refresh", json={"refresh_token": stolen})
@@ -164,5 +164,5 @@ async def test_refresh_is_throttled_per_address_with_retry_after(
     # in-memory counts, the same data) it still works, once.
     other = await api_factory()
     later = await other.client.post(
-        "/auth/refresh", json={"refresh_token": api.client.cookies.get("refresh_token")})
+        "/auth/refresh", json={"refresh_token": api.client.cookies.get(api.cookie_names.refresh)})
     assert later.status_code == 200, later.text

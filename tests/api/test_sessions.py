@@ -43,8 +43,8 @@ async def test_login_sets_refresh_and_csrf_cookies_and_keeps_the_refresh_token_o
 
     response = await api.login("ann@example.com")
 
-    refresh = set_cookie(response, "refresh_token").lower()
-    csrf = set_cookie(response, "csrf_token").lower()
+    refresh = set_cookie(response, api.cookie_names.refresh).lower()
+    csrf = set_cookie(response, api.cookie_names.csrf).lower()
     for attribute in ("httponly", "samesite=strict", "path=/auth", "secure", "max-age=2592000"):
         assert attribute in refresh
     assert "httponly" not in csrf and "path=/;" in csrf
@@ -53,22 +53,22 @@ async def test_login_sets_refresh_and_csrf_cookies_and_keeps_the_refresh_token_o
 
 async def test_refresh_rotates_both_tokens(api: Api) -> None:
     await _cookie_login(api, "bob@example.com")
-    old_refresh = api.client.cookies.get("refresh_token")
+    old_refresh = api.client.cookies.get(api.cookie_names.refresh)
 
     response = await api.client.post("/auth/refresh", headers=api.csrf())
 
     assert response.status_code == 200
     assert set(response.json()) == {"access_token", "token_type", "expires_in"}
-    assert api.client.cookies.get("refresh_token") != old_refresh
+    assert api.client.cookies.get(api.cookie_names.refresh) != old_refresh
     assert (await api.client.get("/users/me")).status_code == 200
     assert response.headers["cache-control"] == "no-store"
 
 
 async def test_replaying_a_rotated_out_refresh_token_kills_the_whole_session(api: Api) -> None:
     access = await _cookie_login(api, "cat@example.com")
-    stolen = api.client.cookies.get("refresh_token")
+    stolen = api.client.cookies.get(api.cookie_names.refresh)
     assert await _refresh_with_cookie(api) == 200
-    successor = api.client.cookies.get("refresh_token")
+    successor = api.client.cookies.get(api.cookie_names.refresh)
 
     replay = await api.client.post("/auth/refresh", json={"refresh_token": stolen})
     successor_try = await api.client.post("/auth/refresh", json={"refresh_token": successor})
@@ -125,7 +125,7 @@ async def test_the_absolute_session_expiry_holds_however_often_it_is_refreshed(a
 
 async def test_logout_stops_the_access_and_refresh_tokens_at_once(api: Api) -> None:
     access = await _cookie_login(api, "gus@example.com")
-    refresh = api.client.cookies.get("refresh_token")
+    refresh = api.client.cookies.get(api.cookie_names.refresh)
 
     await api.client.post("/auth/logout", headers=api.csrf())
 

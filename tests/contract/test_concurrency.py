@@ -6,7 +6,6 @@ from datetime import date
 
 from application.create_booking import CreateBooking
 from application.errors import EmailAlreadyRegistered, NotAuthenticated
-from application.login_user import LoginUser
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.session_tokens import SessionTokens
@@ -19,6 +18,7 @@ from tests.contract.test_repositories import make_room, make_user, store
 from tests.contract.test_session_repositories import make_record, make_session
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher, UnlimitedThrottle
+from tests.wiring import make_login_user
 
 ATTEMPTS = 20
 REFRESHES = 10
@@ -109,8 +109,8 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
     tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
     await RegisterUser(uow_factory(clock), hasher, clock, PasswordPolicy()).execute(
         email="ada@example.com", password=PASSWORD)
-    login = await LoginUser(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock).execute(
-        email="ada@example.com", password=PASSWORD)
+    login_user = make_login_user(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock)
+    login = await login_user.execute(email="ada@example.com", password=PASSWORD)
     refresh_token = login.tokens.refresh_token.value
 
     outcomes = await asyncio.gather(

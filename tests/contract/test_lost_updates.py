@@ -8,9 +8,8 @@ from typing import Any, Self, cast
 
 import pytest
 
-from application.change_password import ChangePassword
 from application.errors import NotAuthenticated
-from application.login_user import LoginResult, LoginUser
+from application.login_user import LoginResult
 from application.logout_user import LogoutUser
 from application.ports import UnitOfWork
 from application.refresh_session import RefreshSession
@@ -21,6 +20,7 @@ from domain.users import Role, User
 from infrastructure.tokens import JoseTokenCodec
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
+from tests.wiring import make_change_password, make_login_user
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a new and longer passphrase"
@@ -109,7 +109,7 @@ class World:
         return user
 
     async def log_in(self, email: str) -> LoginResult:
-        return await LoginUser(self.uow_factory(self.clock), self.hasher, self.tokens,
+        return await make_login_user(self.uow_factory(self.clock), self.hasher, self.tokens,
                                UnlimitedThrottle(), self.clock).execute(email=email,
                                                                         password=PASSWORD)
 
@@ -157,7 +157,7 @@ async def test_a_password_changed_during_an_access_update_stays_changed(world: W
     login = await world.log_in("ada@example.com")
 
     async def change_password() -> None:
-        await ChangePassword(world.uow_factory(world.clock), world.hasher, world.clock,
+        await make_change_password(world.uow_factory(world.clock), world.hasher, world.clock,
                              PasswordPolicy()).execute(
             actor=await world.stored_user(ada), session_id=login.tokens.session.id,
             current_password=PASSWORD, new_password=NEW_PASSWORD)

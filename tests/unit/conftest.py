@@ -34,12 +34,14 @@ from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
 from tests.fakes import FakeClock, FakePasswordHasher
+from tests.wiring import FINGERPRINT, make_change_password, make_login_user
 
 PASSWORD = "correct horse battery"
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "keeper of the keys 1"
 ATTEMPTS_ALLOWED = 3
 TOKEN_SECRET = "unit-test-secret-" + "x" * 32
+# The real adapter: an HMAC is as cheap as a fake.
 
 
 class YieldingPasswordHasher(FakePasswordHasher):
@@ -92,7 +94,7 @@ def policy() -> PasswordPolicy:
 def throttle() -> LimitsThrottle:
     """The in-process adapter: as fast and predictable as a fake, and the real rules."""
     rates = {scope: f"{ATTEMPTS_ALLOWED}/15 minutes" for scope in ThrottleScope}
-    return LimitsThrottle(rates, ResilientRateLimiter())
+    return LimitsThrottle(rates, ResilientRateLimiter(), FINGERPRINT)
 
 
 @pytest.fixture
@@ -107,7 +109,7 @@ def login_user(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
     clock: FakeClock,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
+    return make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock)
 
 
 @pytest.fixture
@@ -144,7 +146,7 @@ def revoke_session(store: MemoryStore, clock: FakeClock) -> RevokeSession:
 def change_password(
     store: MemoryStore, hasher: FakePasswordHasher, clock: FakeClock, policy: PasswordPolicy
 ) -> ChangePassword:
-    return ChangePassword(MemoryUnitOfWork(store, clock), hasher, clock, policy)
+    return make_change_password(MemoryUnitOfWork(store, clock), hasher, clock, policy)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from application.authenticate_user import AuthenticateUser
 from application.errors import NotAuthenticated, RefreshTokenReused
-from application.login_user import LoginUser
 from application.logout_user import LogoutUser
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
@@ -20,6 +19,7 @@ from domain.sessions import refresh_token_digest
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.unit.conftest import PASSWORD, make_token_codec
+from tests.wiring import make_login_user
 
 EMAIL = "alice@example.com"
 SESSION_LIFETIME = timedelta(days=30)
@@ -85,7 +85,7 @@ class World:
         hasher, tokens = FakePasswordHasher(), make_token_codec(self.clock)
         self.register = RegisterUser(MemoryUnitOfWork(self.store, self.clock), hasher,
                                      self.clock, PasswordPolicy())
-        self.login = LoginUser(MemoryUnitOfWork(self.store, self.clock), hasher, tokens,
+        self.login = make_login_user(MemoryUnitOfWork(self.store, self.clock), hasher, tokens,
                                UnlimitedThrottle(), self.clock, session_lifetime=SESSION_LIFETIME)
         self.refresh = RefreshSession(MemoryUnitOfWork(self.store), tokens, self.clock)
         self.logout = LogoutUser(MemoryUnitOfWork(self.store), tokens, self.clock)

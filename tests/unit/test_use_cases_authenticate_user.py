@@ -7,7 +7,6 @@ import pytest
 
 from application.authenticate_user import AuthenticateUser
 from application.errors import NotAuthenticated
-from application.login_user import LoginUser
 from application.logout_user import LogoutUser
 from application.ports import TokenCodec
 from domain.users import User
@@ -15,6 +14,7 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, LogIn
+from tests.wiring import make_login_user
 
 
 async def test_valid_token_authenticates_its_user_and_session(
@@ -156,7 +156,7 @@ async def test_token_outliving_its_session_is_not_authenticated(
     throttle: LimitsThrottle, authenticate_user: AuthenticateUser, alice: User,
 ) -> None:
     # The session ends before the 15-minute access token does: the session decides.
-    login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
+    login_user = make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
                            session_lifetime=timedelta(minutes=10))
     access_token = (await login_user.execute(email="alice@example.com", password=PASSWORD)
                     ).tokens.access_token.value

@@ -19,6 +19,7 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FIXED_NOW, FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, YieldingPasswordHasher
+from tests.wiring import make_login_user
 
 
 async def test_login_returns_a_token_for_the_user(
@@ -197,7 +198,7 @@ async def test_hash_upgrade_does_not_undo_a_deactivation_made_during_login(
 ) -> None:
     hasher = YieldingPasswordHasher()
     store.users[alice.id].password_hash = hasher.legacy_hash(PASSWORD)
-    login_user = LoginUser(MemoryUnitOfWork(store), hasher, tokens, throttle, clock)
+    login_user = make_login_user(MemoryUnitOfWork(store), hasher, tokens, throttle, clock)
     update_user_access = UpdateUserAccess(MemoryUnitOfWork(store), clock)
 
     await asyncio.gather(
@@ -239,7 +240,7 @@ async def test_login_honours_the_configured_session_lifetime(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, clock: FakeClock,
     throttle: LimitsThrottle, alice: User,
 ) -> None:
-    login_user = LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
+    login_user = make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
                            session_lifetime=timedelta(hours=8))
 
     result = await login_user.execute(email="alice@example.com", password=PASSWORD)

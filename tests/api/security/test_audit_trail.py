@@ -102,8 +102,8 @@ async def test_no_password_hash_or_token_reaches_a_log_line_or_an_event(
     await api.register("alice@example.com")
     await api.login("alice@example.com", "a wrong password 9")
     token = (await api.login("alice@example.com")).json()["access_token"]
-    refresh_token, csrf_token = (api.client.cookies[name] for name in ("refresh_token",
-                                                                       "csrf_token"))
+    refresh_token, csrf_token = (api.client.cookies[name]
+                                 for name in (api.cookie_names.refresh, api.cookie_names.csrf))
     logout = await api.client.post("/auth/logout", headers=api.csrf())  # the cookie client's way
     assert logout.status_code == 200, logout.text
     admin = await api.admin()

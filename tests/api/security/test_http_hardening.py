@@ -10,7 +10,7 @@ import pytest
 
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
-from tests.api.conftest import SECRET, Api, AppFactory
+from tests.api.conftest import DATA_KEY, SECRET, Api, AppFactory
 
 EVERYWHERE = {
     "x-content-type-options": "nosniff",
@@ -42,7 +42,7 @@ async def test_headers_on_200_401_404_and_422(api: Api) -> None:
 
 async def test_headers_and_the_request_id_on_a_500(caplog: pytest.LogCaptureFixture) -> None:
     container = build_container(Settings(database_url="memory://", secret_key=SECRET,
-                                         demo_rooms=False))
+                                         data_key=DATA_KEY, demo_rooms=False))
 
     class Broken:
         async def execute(self) -> None:

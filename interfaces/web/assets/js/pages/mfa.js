@@ -99,8 +99,8 @@ export function codeField(label) {
   });
 }
 
-// Six digits are an authenticator code; anything else is taken for a recovery code.
+// Six digits (spaces aside) are an authenticator code; anything else is a recovery code.
 export function codeBody(code) {
-  const trimmed = code.trim();
-  return /^[0-9]{6}$/.test(trimmed) ? { code: trimmed } : { recovery_code: trimmed };
+  const digits = code.replace(/\s+/g, "");
+  return /^[0-9]{6}$/.test(digits) ? { code: digits } : { recovery_code: code.trim() };
 }
