@@ -22,7 +22,7 @@ import uvicorn
 from infrastructure.hashing import PasslibPasswordHasher
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container, create_app
-from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, SECRET
+from tests.api.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, DATA_KEY, PASSWORD, SECRET
 
 CHROMIUM_VARIABLE = "ROOMKEY_TEST_CHROMIUM"
 REQUIRE_BROWSER_VARIABLE = "ROOMKEY_TEST_REQUIRE_BROWSER"
@@ -75,7 +75,8 @@ class Server:
 
     def __init__(self, **overrides: object) -> None:
         options: dict[str, object] = {
-            "database_url": "memory://", "secret_key": SECRET, "cookie_secure": False,
+            "database_url": "memory://", "secret_key": SECRET, "data_key": DATA_KEY,
+            "cookie_secure": False,
             "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD, "demo_rooms": True,
             # Every browser is 127.0.0.1: the per-address limits are not under test here.
             "login_limit_per_ip": "1000/minute", "register_limit_per_ip": "1000/minute",

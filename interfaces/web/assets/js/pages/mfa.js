@@ -34,7 +34,7 @@ function drawEnrolment(area, app, { secret, qr_svg: qrSvg }) {
     h("p", {}, "Scan this code with your authenticator app:"),
     h("img", {
       class: "qr", alt: "QR code of your two-step sign-in key",
-      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrSvg)}`,
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(standalone(qrSvg))}`,
     }),
     h("p", {}, "Or type this key into the app: ", h("code", {}, secret)),
     form({
@@ -46,6 +46,12 @@ function drawEnrolment(area, app, { secret, qr_svg: qrSvg }) {
         drawCodes(area, app, await api("POST", "/auth/mfa/totp/confirm", { code }));
       },
     }));
+}
+
+// Shown as an image (where no script inside could run), the SVG must name its namespace, which
+// markup meant for inlining in HTML may leave out.
+function standalone(svg) {
+  return svg.includes("xmlns=") ? svg : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
 }
 
 // The recovery codes, shown this once: each one signs in once without the app.
