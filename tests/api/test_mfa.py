@@ -10,7 +10,6 @@ import pyotp
 from sqlalchemy import select
 
 from infrastructure.persistence.tables import totp_credentials
-from interfaces.http.cookies import ACCESS_COOKIE
 from tests.api.conftest import PASSWORD, Api, AppFactory
 
 STEP = timedelta(seconds=30)
@@ -80,7 +79,7 @@ async def test_enrol_then_log_in_in_two_steps_then_disable(api: Api) -> None:
     second = await second_step(api, first.json()["mfa_token"], code=code(api, enrolment["secret"]))
     assert second.status_code == 200
     assert set(second.json()) == {"access_token", "token_type", "expires_in"}
-    assert api.client.cookies.get(ACCESS_COOKIE)  # cookies exactly as a login sets them
+    assert api.client.cookies.get(api.cookie_names.access)  # cookies exactly as a login sets them
     assert (await api.client.get("/users/me")).status_code == 200
     api.client.cookies.clear()
     new_headers = bearer(second)
