@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     metrics_enabled: bool = True
     # When set, GET /metrics wants `Authorization: Bearer <this token>`.
     metrics_token: SecretStr | None = None
+    # The browser app under /app/; API-only deployments turn it off.
+    web_enabled: bool = True
 
     # The base of every link in mail (and of the browser app's pages).
     public_url: str = "http://127.0.0.1:8000"

@@ -31,6 +31,8 @@ from interfaces.http.cookies import cookie_names
 from interfaces.http.edge import EdgeMiddleware
 from interfaces.http.errors import install_error_handlers
 from interfaces.startup import check_schema
+from interfaces.web.docs import install_docs
+from interfaces.web.routes import install_web_app
 
 logger = logging.getLogger("roomkey")
 DOCS_TAG_ORDER = ("auth", "sessions", "users", "rooms", "bookings", "audit", "mail", "health")
@@ -65,7 +67,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     docs = settings.serves_docs
     app = RoomkeyApp(title="Roomkey", version="0.1.0", lifespan=_lifespan,
                      description="Authentication and authorization for a booking service.",
-                     docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+                     # Served offline by install_docs below, not from FastAPI's CDN pages.
+                     docs_url=None, redoc_url=None,
                      # The docs list the tags in this order, whatever the order of the routers.
                      openapi_tags=[{"name": tag} for tag in DOCS_TAG_ORDER],
                      openapi_url="/openapi.json" if docs else None,
@@ -94,6 +97,10 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.include_router(routes_metrics.router)
         if container.backend() == "sql":
             metrics.watch_pool(container.engine())
+    if docs:
+        install_docs(app, openapi_url="/openapi.json")
+    if settings.web_enabled:
+        install_web_app(app)
     return app
 
 
