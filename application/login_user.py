@@ -16,7 +16,6 @@ from application.ports import (
     UnitOfWork,
 )
 from application.session_tokens import SessionTokens, issue_access_token, store_new_refresh_token
-from domain.errors import InvalidEmail
 from domain.passwords import normalise_password
 from domain.sessions import Session
 from domain.users import Email, PasswordHash, User
@@ -33,7 +32,7 @@ class LoginResult:
 class LoginUser:
     """Check the password and start a session (one per device login).
 
-    - Each account (normalised email, registered or not) has a limit of attempts: over it the
+    - Each account (its email, registered or not) has a limit of attempts: over it the
       answer is TooManyAttempts, even for the right password, so a lockout is no password
       oracle; a successful login clears the account's count.
     - Exactly one hash verification runs on every other path: against a dummy hash when the
@@ -59,12 +58,12 @@ class LoginUser:
         self._session_lifetime = session_lifetime
 
     async def execute(
-        self, *, email: str, password: str, device: str = "",
+        self, *, email: Email, password: str, device: str = "",
         context: RequestContext = NO_REQUEST_CONTEXT,
     ) -> LoginResult:
         password = normalise_password(password)
-        account = _account_key(email)
-        user = await self._find_user(account)
+        account = email.value
+        user = await self._find_user(email)
         retry_after = await self._throttle.hit(ThrottleScope.LOGIN_PER_ACCOUNT, account)
         if retry_after is not None:
             await self._audit(AuditEventType.THROTTLED, user, context,
@@ -79,13 +78,9 @@ class LoginUser:
         await self._throttle.reset(ThrottleScope.LOGIN_PER_ACCOUNT, account)
         return LoginResult(user=user, tokens=tokens)
 
-    async def _find_user(self, account: str) -> User | None:
-        try:
-            address = Email(account)
-        except InvalidEmail:
-            return None
+    async def _find_user(self, email: Email) -> User | None:
         async with self._uow:
-            return await self._uow.users.get_by_email(address)
+            return await self._uow.users.get_by_email(email)
 
     async def _start_session(
         self, user: User, password: str, device: str, context: RequestContext
@@ -123,8 +118,3 @@ class LoginUser:
             await self._uow.audit_log.record(event_type, context=context,
                                              user_id=user.id if user else None, detail=detail)
             await self._uow.commit()
-
-
-def _account_key(email: str) -> str:
-    """The email as Email normalises it, so that case and spaces cannot dodge the limit."""
-    return email.strip().lower()

@@ -26,7 +26,7 @@ from application.revoke_session import RevokeSession
 from application.seed_demo_rooms import SeedDemoRooms
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
-from domain.passwords import PasswordPolicy
+from domain.passwords import PasswordPolicy, context_words
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.hashing import PasslibPasswordHasher
@@ -35,7 +35,12 @@ from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork, mem
 from infrastructure.persistence.readers import reader_for
 from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
-from infrastructure.settings import Settings, previous_secret_keys, resolve_secret_key
+from infrastructure.settings import (
+    SERVICE_NAME,
+    Settings,
+    previous_secret_keys,
+    resolve_secret_key,
+)
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
 from infrastructure.tokens.hs256 import Hs256TokenCodec
@@ -76,6 +81,8 @@ class Container(containers.DeclarativeContainer):
         PasswordPolicy,
         min_length=settings.provided.password_min_length,
         common_passwords=providers.Callable(common_passwords),
+        service_words=providers.Callable(context_words, SERVICE_NAME,
+                                         settings.provided.public_host),
     )
 
     secret_key = providers.Singleton(resolve_secret_key, settings)

@@ -7,17 +7,22 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import limits
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
+from domain.errors import InvalidEmail
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.email_addresses import parse_email
 
 logger = logging.getLogger("roomkey.settings")
 
 MIN_SECRET_BYTES = 32
+# The product's name: a context word no password may contain (NIST SP 800-63B 5.1.1.2).
+SERVICE_NAME = "roomkey"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./roomkey.db"
 
 
@@ -41,6 +46,8 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     cookie_samesite: Literal["lax", "strict", "none"] = "lax"
     password_min_length: int = Field(default=DEFAULT_MIN_PASSWORD_LENGTH, ge=8, le=64)
+    # The base of the links Roomkey writes; its host is a word no password may contain.
+    public_url: str = "http://127.0.0.1:8000"
     argon2_memory_cost: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
@@ -100,6 +107,25 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a rate limit such as '10/15 minutes'") from None
         return value
 
+    @field_validator("admin_email")
+    @classmethod
+    def _admin_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_email(value).value
+        except InvalidEmail as error:
+            raise ValueError(f"ROOMKEY_ADMIN_EMAIL: {error.detail}") from None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("ROOMKEY_PUBLIC_URL must be an http:// or https:// URL with a host, "
+                             "such as https://rooms.example.com")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
@@ -136,6 +162,10 @@ class Settings(BaseSettings):
     def serves_docs(self) -> bool:
         """/docs and /openapi.json: on in development, off in production unless asked for."""
         return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).hostname or ""
 
     @property
     def redis_url_value(self) -> str | None:

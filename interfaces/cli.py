@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidEmail
+from domain.users import Email
 from infrastructure.container import close_storage
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.database import run_migrations
 from infrastructure.settings import ConfigurationError, Settings, resolve_secret_key
 from interfaces.http.app import build_container
@@ -81,10 +83,15 @@ def create_admin(
         raise typer.Exit(2)
     if not settings.is_production:
         run_migrations(settings.database_url)
-    asyncio.run(_create_admin(settings, email, password))
+    try:
+        address = parse_email(email)
+    except InvalidEmail as error:
+        typer.secho(f"roomkey: {error.detail}", err=True, fg="red")
+        raise typer.Exit(2) from None
+    asyncio.run(_create_admin(settings, address, password))
 
 
-async def _create_admin(settings: Settings, email: str, password: str) -> None:
+async def _create_admin(settings: Settings, email: Email, password: str) -> None:
     container = build_container(settings)
     try:
         result = await container.ensure_admin().execute(email=email, password=password)
