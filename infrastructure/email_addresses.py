@@ -33,6 +33,6 @@ def parse_email(raw: str) -> Email:
     except EmailNotValidError as error:
         raise InvalidEmail(str(error)) from None
     if len(address.domain.rsplit(".", 1)[-1]) < MIN_TOP_LEVEL_DOMAIN:
-        raise InvalidEmail(f"The top-level domain (after the last period) must have at least "
-                           f"{MIN_TOP_LEVEL_DOMAIN} characters.")
+        raise InvalidEmail(f"The part after the @-sign must end in a top-level domain of at "
+                           f"least {MIN_TOP_LEVEL_DOMAIN} characters.")
     return Email(address.normalized)

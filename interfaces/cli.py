@@ -75,6 +75,11 @@ def create_admin(
                     "so it stays out of shell history and process lists", err=True, fg="red")
         raise typer.Exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        address = parse_email(email)
+    except InvalidEmail as error:
+        typer.secho(f"roomkey: --email: {error.detail}", err=True, fg="red")
+        raise typer.Exit(2) from None
     settings = _settings()
     if settings.uses_memory:
         typer.secho("roomkey: memory:// forgets everything when this command exits; set "
@@ -83,11 +88,6 @@ def create_admin(
         raise typer.Exit(2)
     if not settings.is_production:
         run_migrations(settings.database_url)
-    try:
-        address = parse_email(email)
-    except InvalidEmail as error:
-        typer.secho(f"roomkey: {error.detail}", err=True, fg="red")
-        raise typer.Exit(2) from None
     asyncio.run(_create_admin(settings, address, password))
 
 

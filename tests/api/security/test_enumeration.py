@@ -53,6 +53,20 @@ async def test_every_login_runs_exactly_one_hash_verification(
     assert counting.verify_calls == 1
 
 
+@pytest.mark.parametrize("email", ["not an email", "a@b.c", "hank@example"])
+async def test_a_malformed_email_is_422_before_any_hash_is_verified(
+    api: Api, hank: str, email: str
+) -> None:
+    """It depends on the address's syntax alone, so it tells nothing about accounts."""
+    counting = CountingPasswordHasher(api.container.hasher())
+    api.container.hasher.override(counting)
+
+    response = await api.login(email, PASSWORD)
+
+    assert response.status_code == 422
+    assert counting.verify_calls == 0
+
+
 async def test_a_throttled_login_verifies_nothing(api: Api, hank: str) -> None:
     for _ in range(10):
         await api.login(hank, "wrong password 1")
