@@ -156,3 +156,19 @@ async def test_an_issued_cursor_still_pages(api: Api) -> None:
 
     assert second.status_code == 200, second.text
     assert len(first["events"]) + len(second.json()["events"]) == 3
+
+
+async def test_control_characters_in_the_user_agent_are_not_stored(api: Api) -> None:
+    """Not input to refuse (the client did not type it) but it reaches the sessions and the
+    audit trail: each control character is stored as "?"."""
+    await api.register("ua@example.com")
+    response = await api.client.post(
+        "/auth/login", json={"email": "ua@example.com", "password": PASSWORD},
+        headers={"User-Agent": "evil\x00agent\x1b[31m\n"})
+    assert response.status_code == 200, response.text
+    token = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    api.client.cookies.clear()
+
+    sessions = await api.client.get("/auth/sessions", headers=token)
+
+    assert sessions.json()[0]["description"].startswith("evil?agent?[31m? from ")
