@@ -172,3 +172,20 @@ async def test_control_characters_in_the_user_agent_are_not_stored(api: Api) -> 
     sessions = await api.client.get("/auth/sessions", headers=token)
 
     assert sessions.json()[0]["description"].startswith("evil?agent?[31m? from ")
+
+
+@pytest.mark.parametrize(("form", "status"), [
+    ({"grant_type": "password", "scope": "", "client_id": "swagger"}, 200),  # Swagger UI's form
+    ({"grant_type": "client_credentials"}, 422),
+    ({"role": "admin"}, 422),
+    ({"scope": "a\x00b"}, 422),
+])
+async def test_the_token_form_takes_the_password_grants_fields_and_no_others(
+    api: Api, form: dict[str, str], status: int,
+) -> None:
+    await api.register("form@example.com")
+
+    response = await api.client.post(
+        "/auth/token", data={"username": "form@example.com", "password": PASSWORD} | form)
+
+    assert response.status_code == status, response.text
