@@ -37,8 +37,9 @@ class NoControlCharacters:
         return value
 
 
+_single_line = NoControlCharacters()
 # Every string a request carries is one of these (or an email, a date, a UUID, an enum).
-Text = Annotated[str, AfterValidator(NoControlCharacters())]
+Text = Annotated[str, AfterValidator(_single_line)]
 Prose = Annotated[str, AfterValidator(NoControlCharacters(line_breaks=True))]
 Password = Annotated[Text, Field(max_length=1024)]  # only bounds the work; the policy rules
 
@@ -48,7 +49,7 @@ def _email(value: Any) -> Email:
         raise ValueError("An email address must be a string")
     if len(value) > MAX_EMAIL_INPUT:
         raise ValueError(f"An email address has at most {MAX_EMAIL_INPUT} characters")
-    NoControlCharacters()(value)
+    _single_line(value)
     try:
         return parse_email(value)
     except InvalidEmail as error:
