@@ -1,4 +1,4 @@
-"""The password policy (NIST SP 800-63B, ASVS V2.1): length, a blocklist, no composition rules."""
+"""The password policy (NIST SP 800-63B, ASVS V2.1): length, blocklist, patterns, context words."""
 
 import unicodedata
 from collections.abc import Callable, Container
