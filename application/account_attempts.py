@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 
 from application.errors import TooManyAttempts
+from domain.users import Email
 from application.ports import (
     NO_TELEMETRY,
     AuditEventType,
@@ -21,10 +22,10 @@ PASSWORD_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT,)
 CODE_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT, ThrottleScope.MFA_PER_ACCOUNT)
 
 
-def account_key(email: str) -> str:
-    """The one key under which an account's attempts are counted, registered or not: the email
-    as Email normalises it, so that case and spaces cannot dodge the limit."""
-    return email.strip().lower()
+def account_key(email: Email) -> str:
+    """The one key under which an account's attempts are counted, registered or not: the
+    address in its normal form (see Email), so that no spelling of it dodges the limit."""
+    return email.value
 
 
 class AccountAttempts:

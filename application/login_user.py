@@ -18,7 +18,6 @@ from application.ports import (
     UnitOfWork,
 )
 from application.start_session import LoginResult, StartSession
-from domain.errors import InvalidEmail
 from domain.passwords import normalise_password
 from domain.users import Email, PasswordHash, User
 
@@ -28,7 +27,7 @@ __all__ = ["LoginResult", "LoginUser"]
 class LoginUser:
     """Check the password and start a session (one per device login).
 
-    - Each account (normalised email, registered or not) has a limit of attempts: over it the
+    - Each account (its email, registered or not) has a limit of attempts: over it the
       answer is TooManyAttempts, even for the right password, so a lockout is no password
       oracle; a successful login clears the account's count.
     - Exactly one hash verification runs on every other path: against a dummy hash when the
@@ -56,12 +55,12 @@ class LoginUser:
         self._telemetry = telemetry
 
     async def execute(
-        self, *, email: str, password: str, device: str = "",
+        self, *, email: Email, password: str, device: str = "",
         context: RequestContext = NO_REQUEST_CONTEXT, two_step: bool = True,
     ) -> LoginResult:
         password = normalise_password(password)
         account = account_key(email)
-        user = await self._find_user(account)
+        user = await self._find_user(email)
         user_id = user.id if user else None
         try:
             await self._attempts.admit(account=account, scopes=PASSWORD_SCOPES, user_id=user_id,
@@ -91,13 +90,9 @@ class LoginUser:
             self._telemetry.login(LoginOutcome.SUCCEEDED)
         return result
 
-    async def _find_user(self, account: str) -> User | None:
-        try:
-            address = Email(account)
-        except InvalidEmail:
-            return None
+    async def _find_user(self, email: Email) -> User | None:
         async with self._uow:
-            return await self._uow.users.get_by_email(address)
+            return await self._uow.users.get_by_email(email)
 
     async def _upgrade_hash(self, user: User, *, new: PasswordHash) -> None:
         async with self._uow:

@@ -41,7 +41,7 @@ class SecondFactor:
         self, user: User, *, code: str | None = None, recovery_code: str | None = None,
         context: RequestContext, enrolling: bool = False,
     ) -> Method:
-        account = account_key(user.email.value)
+        account = account_key(user.email)
         await self._attempts.admit(account=account, scopes=CODE_SCOPES, user_id=user.id,
                                    context=context)
         async with self._uow:

@@ -53,7 +53,7 @@ from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
 from application.verify_email import VerifyEmail
 from application.verify_mfa_login import VerifyMfaLogin
-from domain.passwords import PasswordPolicy
+from domain.passwords import PasswordPolicy, context_words
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.fingerprint import HmacFingerprint
@@ -73,6 +73,7 @@ from infrastructure.persistence.sql import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.secret_box import AesGcmSecretBox
 from infrastructure.settings import (
+    SERVICE_NAME,
     Settings,
     previous_secret_keys,
     require_mail_delivery,
@@ -145,6 +146,8 @@ class Container(containers.DeclarativeContainer):
         PasswordPolicy,
         min_length=settings.provided.password_min_length,
         common_passwords=providers.Callable(common_passwords),
+        service_words=providers.Callable(context_words, SERVICE_NAME,
+                                         settings.provided.public_host),
     )
 
     # The HMAC secret also keys the fingerprints and the outbox cipher, whatever signs tokens.

@@ -11,13 +11,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import limits
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
+from domain.errors import InvalidEmail
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.email_addresses import parse_email
 from infrastructure.mail.transports import SmtpRelay
 from infrastructure.persistence.database import async_url
 from infrastructure.signing_keys import (
@@ -30,6 +33,8 @@ from infrastructure.signing_keys import (
 
 logger = logging.getLogger("roomkey.settings")
 
+# The product's name: a context word no password may contain (NIST SP 800-63B 5.1.1.2).
+SERVICE_NAME = "roomkey"
 DATA_KEY_BYTES = 32
 DATA_KEY_FILE_NAME = ".roomkey-data-key"
 MAKE_DATA_KEY = ("python -c 'import base64, os; "
@@ -62,6 +67,9 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     cookie_samesite: Literal["lax", "strict", "none"] = "lax"
     password_min_length: int = Field(default=DEFAULT_MIN_PASSWORD_LENGTH, ge=8, le=64)
+    # The base of the links Roomkey writes (mail, the browser app's pages); its host is a word
+    # no password may contain.
+    public_url: str = "http://127.0.0.1:8000"
     argon2_memory_cost: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
@@ -105,8 +113,6 @@ class Settings(BaseSettings):
     # The browser app under /app/; API-only deployments turn it off.
     web_enabled: bool = True
 
-    # The base of every link in mail (and of the browser app's pages).
-    public_url: str = "http://127.0.0.1:8000"
     # Mail: smtp://[user:password@]host[:port], smtp+starttls://... or smtps://...; unset in
     # development, messages are written to MAIL_DIR as .eml files instead.
     smtp_url: SecretStr | None = None  # may hold a password
@@ -175,6 +181,25 @@ class Settings(BaseSettings):
             async_url(value)  # its ValueError names the schemes Roomkey speaks
         return value
 
+    @field_validator("admin_email")
+    @classmethod
+    def _admin_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_email(value).value
+        except InvalidEmail as error:
+            raise ValueError(f"ROOMKEY_ADMIN_EMAIL: {error.detail}") from None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("ROOMKEY_PUBLIC_URL must be an http:// or https:// URL with a host, "
+                             "such as https://rooms.example.com")
+        return value.rstrip("/")
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
@@ -196,13 +221,6 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_MAIL_FROM must be an address such as "
                              "'Roomkey <no-reply@example.com>', on one line")
         return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("ROOMKEY_PUBLIC_URL must start with http:// or https://")
-        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _check_consistency(self) -> "Settings":
@@ -243,6 +261,10 @@ class Settings(BaseSettings):
     def serves_docs(self) -> bool:
         """/docs and /openapi.json: on in development, off in production unless asked for."""
         return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).hostname or ""
 
     @property
     def redis_url_value(self) -> str | None:

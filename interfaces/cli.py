@@ -19,9 +19,10 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from application.errors import StorageUnavailable
-from domain.errors import DomainError
-from domain.users import Role
+from domain.errors import DomainError, InvalidEmail
+from domain.users import Email, Role
 from infrastructure.container import close_storage
+from infrastructure.email_addresses import parse_email
 from infrastructure.metrics import shared_between_workers
 from infrastructure.persistence.database import is_connection_failure, run_migrations
 from infrastructure.persistence.schema import SchemaState, SchemaStatus, schema_status
@@ -154,16 +155,17 @@ def create_admin(
         raise _fail("pass --password-stdin and give the password on standard input, "
                     "so it stays out of shell history and process lists")
     password = sys.stdin.readline().rstrip("\r\n")
+    address = _address(email, "--email")
     settings = _settings()
     if settings.uses_memory:
         raise _fail("memory:// forgets everything when this command exits; set "
                     "ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD for the server instead")
     if not settings.is_production:
         _migrate(settings)
-    asyncio.run(_create_admin(settings, email, password))
+    asyncio.run(_create_admin(settings, address, password))
 
 
-async def _create_admin(settings: Settings, email: str, password: str) -> None:
+async def _create_admin(settings: Settings, email: Email, password: str) -> None:
     container = build_container(settings)
     try:
         await check_schema(container)
@@ -191,10 +193,10 @@ def set_role(
     settings = _settings()
     if settings.uses_memory:
         raise _fail("memory:// has no accounts outside a running server")
-    asyncio.run(_set_role(settings, email, role))
+    asyncio.run(_set_role(settings, _address(email, "EMAIL"), role))
 
 
-async def _set_role(settings: Settings, email: str, role: Role) -> None:
+async def _set_role(settings: Settings, email: Email, role: Role) -> None:
     container = build_container(settings)
     try:
         await check_schema(container)
@@ -210,6 +212,13 @@ async def _set_role(settings: Settings, email: str, role: Role) -> None:
 def gen_secret() -> None:
     """Print a new random signing key, for ROOMKEY_SECRET_KEY."""
     typer.echo(generate_key())
+
+
+def _address(email: str, where: str) -> Email:
+    try:
+        return parse_email(email)
+    except InvalidEmail as error:
+        raise _fail(f"{where}: {error.detail}") from None
 
 
 def _debug() -> bool:

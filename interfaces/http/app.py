@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
+from domain.users import Email
 from infrastructure.container import Container, close_storage
 from infrastructure.settings import Settings, allowed_hosts
 from interfaces.http import (
@@ -139,7 +140,7 @@ async def bootstrap(container: Container) -> None:
     settings = container.settings()
     if settings.admin_email and settings.admin_password:
         result = await container.ensure_admin().execute(
-            email=settings.admin_email, password=settings.admin_password.get_secret_value())
+            email=Email(settings.admin_email), password=settings.admin_password.get_secret_value())
         if result.created:
             logger.info("created admin %s", result.user.email)
     if settings.seeds_demo_rooms:

@@ -16,7 +16,7 @@ from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.update_user_access import UpdateUserAccess
 from domain.passwords import PasswordPolicy
-from domain.users import Role, User
+from domain.users import Email, Role, User
 from infrastructure.tokens import JoseTokenCodec
 from infrastructure.tokens.keys import hs256_keys
 from tests.databases import UnitOfWorkFactory
@@ -102,7 +102,7 @@ class World:
 
     async def user(self, email: str, role: Role = Role.USER) -> User:
         user = await RegisterUser(self.uow_factory(self.clock), self.hasher, self.clock,
-                                  PasswordPolicy()).execute(email=email, password=PASSWORD)
+                                  PasswordPolicy()).execute(email=Email(email), password=PASSWORD)
         if role is not Role.USER:
             async with self.uow_factory() as uow:
                 user.role = role
@@ -112,7 +112,7 @@ class World:
 
     async def log_in(self, email: str) -> LoginResult:
         return await make_login_user(self.uow_factory(self.clock), self.hasher, self.tokens,
-                               UnlimitedThrottle(), self.clock).execute(email=email,
+                               UnlimitedThrottle(), self.clock).execute(email=Email(email),
                                                                         password=PASSWORD)
 
     async def stored_user(self, user: User) -> User:
