@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Sequence
 
 from application.errors import TooManyAttempts
-from domain.users import Email
 from application.ports import (
     NO_TELEMETRY,
     AuditEventType,
@@ -15,6 +14,7 @@ from application.ports import (
     ThrottleScope,
     UnitOfWork,
 )
+from domain.users import Email
 
 PASSWORD_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT,)
 # A code counts against the login limit too: a stolen session cannot guess codes any faster

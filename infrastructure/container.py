@@ -278,7 +278,7 @@ class Container(containers.DeclarativeContainer):
         ResendVerification, uow=uow, throttle=throttle, clock=clock,
         ttl=settings.provided.email_verification_ttl)
     request_email_change = providers.Factory(
-        RequestEmailChange, uow=uow, hasher=hasher, clock=clock,
+        RequestEmailChange, uow=uow, passwords=password_check, clock=clock,
         ttl=settings.provided.email_verification_ttl)
     list_outbox = providers.Factory(ListOutbox, uow=uow)
 

@@ -267,21 +267,21 @@ def decode_cursor(value: str) -> AuditCursor:
 
 
 class EmailIn(Request):
-    email: str = Field(max_length=320)
+    email: EmailAddress
 
 
 class PasswordResetIn(Request):
-    token: str = Field(max_length=200)
-    new_password: str = Field(max_length=1024)
+    token: Text = Field(max_length=200)
+    new_password: Password
 
 
 class TokenIn(Request):
-    token: str = Field(max_length=200)
+    token: Text = Field(max_length=200)
 
 
 class EmailChangeIn(Request):
-    new_email: str = Field(max_length=320)
-    current_password: str = Field(max_length=1024)
+    new_email: EmailAddress
+    current_password: Password
 
 
 class DetailOut(BaseModel):

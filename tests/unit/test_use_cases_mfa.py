@@ -13,6 +13,7 @@ from application.errors import (
     TooManyAttempts,
     TwoStepLoginRequired,
 )
+from application.mail import MailKind
 from application.ports import AuditEventType, ThrottleScope, TokenCodec
 from domain.mfa import MFA_TOKEN_LIFETIME
 from domain.passwords import PasswordPolicy
@@ -201,16 +202,21 @@ async def test_an_mfa_token_is_bound_to_its_user_and_cannot_be_made_up(
         await mfa.verify.execute(mfa_token="made-up-token", code=mfa.code(secret))
 
 
-async def test_a_recovery_code_works_once_and_is_audited(
+async def test_a_recovery_code_works_once_is_audited_and_tells_the_owner(
     unthrottled: Mfa, alice: User, store: MemoryStore,
 ) -> None:
     mfa = unthrottled
     _, codes = await mfa.turn_on(alice)
+    queued_before = len(store.outbox)
 
     result = await mfa.verify.execute(mfa_token=await mfa_token(mfa),
                                       recovery_code=codes[3].upper())
     assert result.tokens is not None
     assert AuditEventType.RECOVERY_CODE_USED in events(store)
+    notices = [record.entry for record in store.outbox.values()
+               if record.entry.kind is MailKind.RECOVERY_CODE_USED]
+    assert len(store.outbox) == queued_before + 1
+    assert [notice.recipient for notice in notices] == [alice.email.value]
 
     with pytest.raises(InvalidMfaCode):
         await mfa.verify.execute(mfa_token=await mfa_token(mfa), recovery_code=codes[3])
