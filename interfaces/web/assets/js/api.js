@@ -28,7 +28,7 @@ export class Unreachable extends Error {}
 // The session is over (or there never was one): the page should show sign-in.
 export class SignedOut extends Error {}
 
-export function csrfToken() {
+function csrfToken() {
   const cookies = document.cookie.split("; ");
   for (const name of CSRF_COOKIES) {
     const cookie = cookies.find((c) => c.startsWith(`${name}=`));
@@ -84,7 +84,7 @@ async function read(response) {
 // which every refresh replaces, tells a tab that waited whether another one already refreshed.
 let inFlight = null;
 
-export function refreshSession(staleCsrf) {
+function refreshSession(staleCsrf) {
   inFlight ??= withRefreshLock(() => refreshUnlessDone(staleCsrf)).finally(() => {
     inFlight = null;
   });

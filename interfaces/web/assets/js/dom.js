@@ -72,10 +72,6 @@ export function dateTime(value) {
   return new Date(value).toLocaleString();
 }
 
-export function link(href, text) {
-  return h("a", { href }, text);
-}
-
 // Sensitive changes need a recent proof of identity: the API answers 403 with an
 // insufficient_user_authentication challenge. Ask for the password (and a code when two-step
 // sign-in is on) after `place`, renew it through /auth/reauthenticate, then do `work` again.

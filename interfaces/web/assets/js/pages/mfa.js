@@ -99,7 +99,7 @@ function drawOn(area, app) {
     }));
 }
 
-export function codeField(label) {
+function codeField(label) {
   return field(label, "code", {
     inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", required: true,
   });
