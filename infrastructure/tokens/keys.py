@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from infrastructure.signing_keys import MIN_KEY_BYTES, is_too_short
+
 HS256 = "HS256"
 ES256 = "ES256"
 # RFC 7518 §3.2: an HMAC key must be at least as long as the hash output, 256 bits for HS256.
-MIN_SECRET_BYTES = 32
 # How long other services may keep the published key set before asking again.
 JWKS_CACHE_CONTROL = "public, max-age=300"
 
@@ -65,8 +66,8 @@ class SigningKeys:
 
 
 def hmac_key(secret: str) -> SigningKey:
-    if len(secret.encode()) < MIN_SECRET_BYTES:
-        raise ValueError(f"The token secret key must be at least {MIN_SECRET_BYTES} bytes")
+    if is_too_short(secret):
+        raise ValueError(f"The token secret key must be at least {MIN_KEY_BYTES} bytes")
     return SigningKey(kid=key_id(secret), algorithm=HS256, verifying=secret, signing=secret)
 
 

@@ -18,6 +18,7 @@ from application.ports import AuditEventType, ThrottleScope, TokenCodec
 from domain.mfa import MFA_TOKEN_LIFETIME
 from domain.passwords import PasswordPolicy
 from domain.users import User
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.memory import MemoryStore
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
@@ -27,7 +28,7 @@ from tests.unit.mfa_harness import Mfa, make_mfa
 from tests.wiring import FINGERPRINT
 
 STEP = timedelta(seconds=30)
-EMAIL = "alice@example.com"
+EMAIL = parse_email("alice@example.com")
 
 
 @pytest.fixture
@@ -304,8 +305,9 @@ async def test_wrong_password_unknown_and_inactive_give_the_same_error_with_mfa_
     await mfa.turn_on(bob)
     store.users[bob.id].is_active = False
     messages = set()
-    for email, password in [(EMAIL, "wrong password"), ("nobody@example.com", PASSWORD),
-                            ("bob@example.com", PASSWORD)]:
+    for email, password in [(EMAIL, "wrong password"),
+                            (parse_email("nobody@example.com"), PASSWORD),
+                            (parse_email("bob@example.com"), PASSWORD)]:
         with pytest.raises(InvalidCredentials) as raised:
             await mfa.login_user.execute(email=email, password=password)
         messages.add(str(raised.value))

@@ -7,12 +7,16 @@ from application.login_user import LoginUser
 from application.ports import LoginOutcome, RequestContext, ThrottleScope, TokenCodec
 from application.throttle_client import ThrottleClient
 from domain.users import User
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.unit.conftest import ATTEMPTS_ALLOWED, PASSWORD
+from tests.wiring import make_login_user
 
 CLIENT = RequestContext(client_ip="203.0.113.7")
+
+ALICE = parse_email("alice@example.com")
 
 
 class RecordingTelemetry:
@@ -37,19 +41,19 @@ def observed_login(
     store: MemoryStore, hasher: FakePasswordHasher, tokens: TokenCodec, throttle: LimitsThrottle,
     clock: FakeClock, telemetry: RecordingTelemetry,
 ) -> LoginUser:
-    return LoginUser(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
-                     telemetry=telemetry)
+    return make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
+                           telemetry=telemetry)
 
 
 async def test_each_login_outcome_is_reported_once(
     observed_login: LoginUser, alice: User, telemetry: RecordingTelemetry
 ) -> None:
-    await observed_login.execute(email="alice@example.com", password=PASSWORD)
+    await observed_login.execute(email=ALICE, password=PASSWORD)
     for _ in range(ATTEMPTS_ALLOWED):
         with pytest.raises(InvalidCredentials):
-            await observed_login.execute(email="alice@example.com", password="wrong password")
+            await observed_login.execute(email=ALICE, password="wrong password")
     with pytest.raises(TooManyAttempts):
-        await observed_login.execute(email="alice@example.com", password=PASSWORD)
+        await observed_login.execute(email=ALICE, password=PASSWORD)
 
     assert telemetry.logins == [LoginOutcome.SUCCEEDED,
                                 *[LoginOutcome.FAILED] * ATTEMPTS_ALLOWED,
