@@ -13,7 +13,7 @@ from infrastructure.container import Container
 from infrastructure.mail.transports import SmtpMailer, SmtpRelay
 from infrastructure.settings import ConfigurationError, Settings
 from interfaces.http.app import build_container, create_app
-from tests.api.conftest import SECRET, AppFactory
+from tests.api.conftest import DATA_KEY, SECRET, AppFactory
 from tests.api.mail_helpers import mail_api
 from tests.mail_server import SmtpServer
 
@@ -134,7 +134,8 @@ async def test_without_a_relay_development_writes_eml_files_and_names_them_in_th
 
 def test_production_refuses_to_start_without_a_relay() -> None:
     container = build_container(Settings(env="production", secret_key=SecretStr(SECRET),
-                                         database_url="memory://"))
+                                         database_url="memory://", data_key=DATA_KEY,
+                                         allowed_hosts="api.example.com"))  # type: ignore[arg-type]
 
     with pytest.raises(ConfigurationError, match="ROOMKEY_SMTP_URL"):
         create_app(container)

@@ -2,7 +2,6 @@
 
 import base64
 import hashlib
-import os
 import stat
 from itertools import product
 from pathlib import Path
@@ -12,14 +11,14 @@ import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from typer.testing import CliRunner
 
 from application.errors import NotAuthenticated
 from infrastructure.settings import ConfigurationError, Settings
+from infrastructure.signing_keys import generate_key
 from infrastructure.token_signing_keys import DEVELOPMENT_SIGNING_KEY_NAME, resolve_signing_keys
 from infrastructure.tokens.claims import check_header
 from infrastructure.tokens.keys import SigningKeys, ec_key, hmac_key, load_pem_key
-from interfaces.cli import cli
+from tests.command.running import run
 from tests.contract.token_helpers import (
     CODECS,
     EC_KEY,
@@ -32,6 +31,7 @@ from tests.contract.token_helpers import (
     valid_claims,
 )
 from tests.fakes import FakeClock
+from tests.production import PRODUCTION_ESSENTIALS
 
 PAIRS = list(product(CODECS, CODECS))
 PAIR_IDS = [f"{issuer}-to-{decoder}" for issuer, decoder in PAIRS]
@@ -231,16 +231,14 @@ def test_es256_in_production_needs_the_key_file_but_no_secret(tmp_path: Path) ->
 
 
 def test_the_command_line_refuses_es256_in_production_without_a_key_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    for name in [name for name in os.environ if name.startswith("ROOMKEY_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("ROOMKEY_ENV", "production")
-    monkeypatch.setenv("ROOMKEY_JWT_ALGORITHM", "ES256")
-    monkeypatch.setenv("ROOMKEY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
-    result = CliRunner().invoke(cli, ["migrate"])
-    assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and "ROOMKEY_SIGNING_KEY_FILE" in result.output
+    result = run("migrate", cwd=tmp_path, env="production", jwt_algorithm="ES256",
+                 secret_key=generate_key(), database_url=f"sqlite+aiosqlite:///{tmp_path / 'r.db'}",
+                 **PRODUCTION_ESSENTIALS)
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "ROOMKEY_SIGNING_KEY_FILE" in result.stderr
     assert not (tmp_path / "r.db").exists()
 
 
