@@ -86,6 +86,8 @@ class Server:
             # Every browser is 127.0.0.1: the per-address limits are not under test here.
             "login_limit_per_ip": "1000/minute", "register_limit_per_ip": "1000/minute",
             "refresh_limit_per_ip": "1000/minute",
+            # No mail leaves unless a test asks (test_mail_pages sets a relay and an interval).
+            "mail_dispatch_interval": 0,
         }
         container = build_container(Settings(**(options | overrides)))  # type: ignore[arg-type]
         container.hasher.override(PasslibPasswordHasher(argon2_memory_cost=8, argon2_time_cost=1))
