@@ -71,22 +71,26 @@ def screenshots() -> Path:
 
 
 class Server:
-    """Roomkey on 127.0.0.1 and a free port, in a thread, with demo rooms and an admin."""
+    """Roomkey on 127.0.0.1 and a free port, in a thread, with demo rooms and an admin; the
+    links it writes (in mail) point at it."""
 
     def __init__(self, **overrides: object) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         options: dict[str, object] = {
             "database_url": "memory://", "secret_key": SECRET, "data_key": DATA_KEY,
+            "public_url": self.url,
             "cookie_secure": False,
             "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD, "demo_rooms": True,
             # Every browser is 127.0.0.1: the per-address limits are not under test here.
             "login_limit_per_ip": "1000/minute", "register_limit_per_ip": "1000/minute",
             "refresh_limit_per_ip": "1000/minute",
+            # No mail leaves unless a test asks (test_mail_pages sets a relay and an interval).
+            "mail_dispatch_interval": 0,
         }
         container = build_container(Settings(**(options | overrides)))  # type: ignore[arg-type]
         container.hasher.override(PasslibPasswordHasher(argon2_memory_cost=8, argon2_time_cost=1))
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         self._server = uvicorn.Server(uvicorn.Config(create_app(container), log_level="warning",
                                                      lifespan="on"))
         self._thread = threading.Thread(target=self._server.run,

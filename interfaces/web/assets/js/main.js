@@ -21,7 +21,7 @@ const PAGES = {
   password: { title: "Change password", render: account.changePassword, user: true },
   "admin/users": { title: "Users", render: admin.users, user: true },
   "admin/audit": { title: "Audit log", render: admin.audit, user: true },
-  // The mail flows and the second factor (their APIs come with the mail and MFA features).
+  // The mail flows and the second factor.
   "forgot-password": { title: "Forgot password", render: recovery.forgotPassword },
   "reset-password": { title: "Choose a new password", render: recovery.resetPassword },
   "verify-email": { title: "Verify your email address", render: recovery.verifyEmail },

@@ -1,7 +1,6 @@
 // The mail flows: forgotten password, the reset link and the verification link. The links carry
 // their token in the URL fragment (#token=...), which browsers never send to a server nor in a
 // Referer; the page reads it, then drops it from the address bar and the history.
-// Written against the mail API's contract (password reset, email verification).
 import { api } from "../api.js";
 import { failed, field, form, h, notice, say } from "../dom.js";
 
