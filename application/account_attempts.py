@@ -5,13 +5,16 @@ from collections.abc import Sequence
 
 from application.errors import TooManyAttempts
 from application.ports import (
+    NO_TELEMETRY,
     AuditEventType,
     Fingerprint,
     RequestContext,
+    Telemetry,
     Throttle,
     ThrottleScope,
     UnitOfWork,
 )
+from domain.users import Email
 
 PASSWORD_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT,)
 # A code counts against the login limit too: a stolen session cannot guess codes any faster
@@ -19,10 +22,10 @@ PASSWORD_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT,)
 CODE_SCOPES = (ThrottleScope.LOGIN_PER_ACCOUNT, ThrottleScope.MFA_PER_ACCOUNT)
 
 
-def account_key(email: str) -> str:
-    """The one key under which an account's attempts are counted, registered or not: the email
-    as Email normalises it, so that case and spaces cannot dodge the limit."""
-    return email.strip().lower()
+def account_key(email: Email) -> str:
+    """The one key under which an account's attempts are counted, registered or not: the
+    address in its normal form (see Email), so that no spelling of it dodges the limit."""
+    return email.value
 
 
 class AccountAttempts:
@@ -35,10 +38,14 @@ class AccountAttempts:
       account's counts.
     """
 
-    def __init__(self, throttle: Throttle, uow: UnitOfWork, fingerprint: Fingerprint) -> None:
+    def __init__(
+        self, throttle: Throttle, uow: UnitOfWork, fingerprint: Fingerprint,
+        telemetry: Telemetry = NO_TELEMETRY,
+    ) -> None:
         self._throttle = throttle
         self._uow = uow
         self._fingerprint = fingerprint
+        self._telemetry = telemetry
 
     async def admit(
         self, *, account: str, scopes: Sequence[ThrottleScope], user_id: uuid.UUID | None,
@@ -47,6 +54,7 @@ class AccountAttempts:
         for scope in scopes:
             retry_after = await self._throttle.hit(scope, account)
             if retry_after is not None:
+                self._telemetry.throttled(scope)
                 await self.record(AuditEventType.THROTTLED, user_id=user_id, context=context,
                                   detail=scope.value)
                 raise TooManyAttempts(retry_after)

@@ -5,8 +5,7 @@ from datetime import datetime, timedelta
 from application.mail import MailKind, OutgoingMail
 from application.ports import RequestContext, UnitOfWork
 from domain.account_tokens import AccountToken, OneTimeToken, TokenPurpose
-from domain.errors import InvalidEmail
-from domain.users import Email, User
+from domain.users import User
 
 PASSWORD_RESET_TTL = timedelta(minutes=30)
 EMAIL_VERIFICATION_TTL = timedelta(hours=24)
@@ -55,12 +54,3 @@ async def queue_notice(
             "client_ip": context.client_ip or "", "user_agent": context.user_agent or "",
             **extra}
     await uow.outbox.add(OutgoingMail(kind, recipient, data))
-
-
-async def find_user(uow: UnitOfWork, account: str) -> User | None:
-    """The user registered under `account`, or None (a malformed address has no account)."""
-    try:
-        address = Email(account)
-    except InvalidEmail:
-        return None
-    return await uow.users.get_by_email(address)

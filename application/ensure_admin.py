@@ -30,15 +30,14 @@ class EnsureAdmin:
         self._clock = clock
         self._policy = policy
 
-    async def execute(self, *, email: str, password: str) -> EnsureAdminResult:
-        address = Email(email)
+    async def execute(self, *, email: Email, password: str) -> EnsureAdminResult:
         async with self._uow:
-            existing = await self._uow.users.get_by_email(address)
+            existing = await self._uow.users.get_by_email(email)
         if existing is not None:
             return EnsureAdminResult(user=existing, created=False)
-        self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
+        self._policy.check(password, email=email, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
-        admin = User.register(email=address, password_hash=password_hash,
+        admin = User.register(email=email, password_hash=password_hash,
                               now=self._clock.now(), role=Role.ADMIN, email_verified=True)
         try:
             async with self._uow:
@@ -47,7 +46,7 @@ class EnsureAdmin:
         except EmailAlreadyRegistered:
             # Another instance starting at the same moment created it first: that is success.
             async with self._uow:
-                existing = await self._uow.users.get_by_email(address)
+                existing = await self._uow.users.get_by_email(email)
             if existing is None:
                 raise
             return EnsureAdminResult(user=existing, created=False)

@@ -23,7 +23,7 @@ class PasswordCheck:
         self._policy = policy
 
     async def verify(self, user: User, password: str, *, context: RequestContext) -> None:
-        account = account_key(user.email.value)
+        account = account_key(user.email)
         await self._attempts.admit(account=account, scopes=PASSWORD_SCOPES, user_id=user.id,
                                    context=context)
         if not await self._hasher.verify(normalise_password(password), user.password_hash):

@@ -141,6 +141,10 @@ class SessionRepository(Protocol):
         since it runs on every authenticated request."""
         ...
 
+    async def count_live(self, now: datetime) -> int:
+        """How many sessions, of every user, are neither revoked nor expired."""
+        ...
+
 
 class RefreshTokenRepository(Protocol):
     async def add(self, record: RefreshTokenRecord) -> None: ...
@@ -333,3 +337,35 @@ class Throttle(Protocol):
         ...
 
     async def reset(self, scope: ThrottleScope, key: str) -> None: ...
+
+
+class LoginOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    THROTTLED = "throttled"
+
+
+class Telemetry(Protocol):
+    """Counts what the use cases decide, for the operators' dashboards; never user data."""
+
+    def login(self, outcome: LoginOutcome) -> None:
+        """A login attempt that got as far as the password check, or a refusal by a login
+        limit (per account or per address)."""
+        ...
+
+    def throttled(self, scope: ThrottleScope) -> None:
+        """A request refused by a rate limit."""
+        ...
+
+
+class NoTelemetry:
+    """Counts nothing: for use cases built without an observer (unit tests, the command line)."""
+
+    def login(self, outcome: LoginOutcome) -> None:
+        pass
+
+    def throttled(self, scope: ThrottleScope) -> None:
+        pass
+
+
+NO_TELEMETRY = NoTelemetry()

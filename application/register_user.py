@@ -19,7 +19,7 @@ from domain.users import Email, User
 class RegisterUser:
     """Create a user with the `user` role.
 
-    - The email is normalised (trimmed, lower-cased) and must be unique case-insensitively.
+    - The email (in its normal form) must be unique.
     - The password must meet the password policy (length, not a common password, not the
       email's name, within the hashing scheme's byte limit); only its hash is stored.
     - The registration is audited, and a verification link queued, in the same transaction.
@@ -36,15 +36,14 @@ class RegisterUser:
         self._verification_ttl = verification_ttl
 
     async def execute(
-        self, *, email: str, password: str, context: RequestContext = NO_REQUEST_CONTEXT
+        self, *, email: Email, password: str, context: RequestContext = NO_REQUEST_CONTEXT
     ) -> User:
-        address = Email(email)
-        self._policy.check(password, email=address, max_bytes=self._hasher.max_password_bytes)
+        self._policy.check(password, email=email, max_bytes=self._hasher.max_password_bytes)
         password_hash = await self._hasher.hash(normalise_password(password))
         async with self._uow:
-            if await self._uow.users.get_by_email(address) is not None:
+            if await self._uow.users.get_by_email(email) is not None:
                 raise EmailAlreadyRegistered()
-            user = User.register(email=address, password_hash=password_hash,
+            user = User.register(email=email, password_hash=password_hash,
                                  now=self._clock.now())
             await self._uow.users.add(user)
             await self._uow.audit_log.record(AuditEventType.REGISTER, context=context,

@@ -3,25 +3,25 @@
 from datetime import timedelta
 
 from application.account_mail import EMAIL_VERIFICATION_TTL, issue_token, link_data
-from application.errors import IncorrectPassword, NotAuthenticated
+from application.errors import NotAuthenticated
 from application.mail import MailKind, OutgoingMail
+from application.password_check import PasswordCheck
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
     Clock,
-    PasswordHasher,
     RequestContext,
     UnitOfWork,
 )
 from domain.account_tokens import TokenPurpose
-from domain.passwords import normalise_password
 from domain.users import Email, User
 
 
 class RequestEmailChange:
     """Mail a confirmation link to the new address; the change happens when it is followed.
 
-    - The current password must be given (one hash verification).
+    - The current password must be given; it counts against the account's login limit and a
+      wrong one is audited. The route also needs a recent authentication (step-up).
     - The answer is the same whether or not the new address is free, so this is no way to find
       out who is registered; a taken address gets no mail.
     - Only the newest change link works; it expires like a verification link.
@@ -29,22 +29,21 @@ class RequestEmailChange:
     """
 
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, *,
+        self, uow: UnitOfWork, passwords: PasswordCheck, clock: Clock, *,
         ttl: timedelta = EMAIL_VERIFICATION_TTL,
     ) -> None:
         self._uow = uow
-        self._hasher = hasher
+        self._passwords = passwords
         self._clock = clock
         self._ttl = ttl
 
     async def execute(
-        self, *, actor: User, new_email: str, current_password: str,
+        self, *, actor: User, new_email: Email, current_password: str,
         context: RequestContext = NO_REQUEST_CONTEXT,
     ) -> None:
-        address = Email(new_email)
+        address = new_email
         verified_hash = actor.password_hash
-        if not await self._hasher.verify(normalise_password(current_password), verified_hash):
-            raise IncorrectPassword()
+        await self._passwords.verify(actor, current_password, context=context)
         async with self._uow:
             user = await self._uow.users.lock(actor.id)
             if user is None or not user.is_active or user.password_hash != verified_hash:

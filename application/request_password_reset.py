@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from application.account_mail import PASSWORD_RESET_TTL, find_user, issue_token, link_data
+from application.account_attempts import account_key
+from application.account_mail import PASSWORD_RESET_TTL, issue_token, link_data
 from application.mail import MailKind, OutgoingMail
 from application.ports import (
     NO_REQUEST_CONTEXT,
@@ -14,6 +15,7 @@ from application.ports import (
     UnitOfWork,
 )
 from domain.account_tokens import TokenPurpose
+from domain.users import Email
 
 
 class RequestPasswordReset:
@@ -37,12 +39,12 @@ class RequestPasswordReset:
         self._clock = clock
         self._ttl = ttl
 
-    async def execute(self, *, email: str, context: RequestContext = NO_REQUEST_CONTEXT) -> None:
-        account = email.strip().lower()
-        over_limit = await self._throttle.hit(ThrottleScope.PASSWORD_RESET_PER_ACCOUNT, account)
+    async def execute(self, *, email: Email, context: RequestContext = NO_REQUEST_CONTEXT) -> None:
+        over_limit = await self._throttle.hit(ThrottleScope.PASSWORD_RESET_PER_ACCOUNT,
+                                              account_key(email))
         now = self._clock.now()
         async with self._uow:
-            user = await find_user(self._uow, account)
+            user = await self._uow.users.get_by_email(email)
             if user is None:
                 outcome = "unknown address"
             elif not user.is_active:

@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from application.account_mail import EMAIL_VERIFICATION_TTL, find_user, queue_verification
+from application.account_attempts import account_key
+from application.account_mail import EMAIL_VERIFICATION_TTL, queue_verification
 from application.ports import (
     NO_REQUEST_CONTEXT,
     AuditEventType,
@@ -12,6 +13,7 @@ from application.ports import (
     ThrottleScope,
     UnitOfWork,
 )
+from domain.users import Email
 
 
 class ResendVerification:
@@ -31,11 +33,11 @@ class ResendVerification:
         self._clock = clock
         self._ttl = ttl
 
-    async def execute(self, *, email: str, context: RequestContext = NO_REQUEST_CONTEXT) -> None:
-        account = email.strip().lower()
-        over_limit = await self._throttle.hit(ThrottleScope.VERIFICATION_PER_ACCOUNT, account)
+    async def execute(self, *, email: Email, context: RequestContext = NO_REQUEST_CONTEXT) -> None:
+        over_limit = await self._throttle.hit(ThrottleScope.VERIFICATION_PER_ACCOUNT,
+                                              account_key(email))
         async with self._uow:
-            user = await find_user(self._uow, account)
+            user = await self._uow.users.get_by_email(email)
             if (over_limit is None and user is not None and user.is_active
                     and not user.email_verified):
                 await queue_verification(self._uow, user, now=self._clock.now(), ttl=self._ttl)

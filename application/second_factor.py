@@ -3,7 +3,9 @@
 from enum import StrEnum
 
 from application.account_attempts import CODE_SCOPES, AccountAttempts, account_key
+from application.account_mail import queue_notice
 from application.errors import IncorrectCode, MfaConflict
+from application.mail import MailKind
 from application.mfa_ports import SecretBox, TotpVerifier
 from application.ports import AuditEventType, RequestContext, UnitOfWork
 from domain.mfa import TotpCredential, recovery_code_digest
@@ -25,7 +27,7 @@ class SecondFactor:
       audited and answered with IncorrectCode.
     - A TOTP code is accepted within one time step either side of now, and only for a step later
       than the last accepted one: no code works twice, even in concurrent requests.
-    - A recovery code works once; its use is audited (the event the owner is told of).
+    - A recovery code works once; its use is audited, and the owner is told by mail.
     - While enrolling, only the pending secret's codes count; afterwards, only the active one's.
     """
 
@@ -41,7 +43,7 @@ class SecondFactor:
         self, user: User, *, code: str | None = None, recovery_code: str | None = None,
         context: RequestContext, enrolling: bool = False,
     ) -> Method:
-        account = account_key(user.email.value)
+        account = account_key(user.email)
         await self._attempts.admit(account=account, scopes=CODE_SCOPES, user_id=user.id,
                                    context=context)
         async with self._uow:
@@ -50,8 +52,11 @@ class SecondFactor:
                 raise MfaConflict("Start the enrolment first" if enrolling else None)
             method = await self._spend(credential, code, None if enrolling else recovery_code)
             if method is Method.RECOVERY_CODE:
-                await self._uow.audit_log.record(AuditEventType.RECOVERY_CODE_USED,
-                                                 context=context, user_id=user.id)
+                used = await self._uow.audit_log.record(AuditEventType.RECOVERY_CODE_USED,
+                                                        context=context, user_id=user.id)
+                await queue_notice(self._uow, MailKind.RECOVERY_CODE_USED,
+                                   recipient=user.email.value, now=used.occurred_at,
+                                   context=context)
             await self._uow.commit()
         if method is None:
             await self._attempts.failed(AuditEventType.MFA_FAILED, account=account,

@@ -18,10 +18,9 @@ class SetUserRole:
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, *, email: str, role: Role) -> User:
-        address = Email(email)
+    async def execute(self, *, email: Email, role: Role) -> User:
         async with self._uow:
-            found = await self._uow.users.get_by_email(address)
+            found = await self._uow.users.get_by_email(email)
             user = await self._uow.users.lock(found.id) if found is not None else None
             if user is None:
                 raise UserNotFound()

@@ -27,9 +27,10 @@ class App:
     env: dict[str, str] = field(default_factory=dict)
     login_form: bool = False  # fastapi-users takes the OAuth2 form, the others JSON
     has_login: bool = True
+    reads_only: bool = False  # logs in to seed, but only the read runs measure it
 
 
-def roomkey(database_url: str | None = None, workers: int = 1) -> App:
+def roomkey(database_url: str | None = None, workers: int = 1, algorithm: str = "HS256") -> App:
     # `roomkey serve` with its defaults, in development so that it migrates and adds rooms.
     env = {"ROOMKEY_ENV": "development", "ROOMKEY_SECRET_KEY": SECRET_KEY,
            "ROOMKEY_DATA_KEY": DATA_KEY,
@@ -43,6 +44,10 @@ def roomkey(database_url: str | None = None, workers: int = 1) -> App:
     if workers > 1:
         command += ["--workers", str(workers)]
     name = "Roomkey" if workers == 1 else f"Roomkey, {workers} workers"
+    if algorithm != "HS256":
+        # Development generates the signing key in the app's temp directory.
+        env["ROOMKEY_JWT_ALGORITHM"] = algorithm
+        return App(f"{name}, {algorithm}", command, env, reads_only=True)
     return App(name, command, env)
 
 

@@ -7,6 +7,9 @@ from datetime import date
 from domain.errors import BookingInPast, InvalidDateRange, InvalidRoom, RoomUnavailable
 
 MAX_NIGHTS = 30
+# Far above any real room, far below the 32-bit columns that store them (and 30 nights of it).
+MAX_PRICE = 10_000_000
+MAX_QUANTITY = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +49,12 @@ class Room:
             raise InvalidRoom("A room needs a name")
         if self.price < 0:
             raise InvalidRoom("The price cannot be negative")
+        if self.price > MAX_PRICE:
+            raise InvalidRoom(f"The price is at most {MAX_PRICE}")
         if self.quantity < 1:
             raise InvalidRoom("A room type needs at least one room")
+        if self.quantity > MAX_QUANTITY:
+            raise InvalidRoom(f"A room type has at most {MAX_QUANTITY} rooms")
 
     @classmethod
     def create(cls, *, name: str, description: str, price: int, quantity: int) -> "Room":

@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from domain.errors import InvalidEmail
 
-# Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not ours to judge.
+# The invariant of a normal form, not the syntax rule: that is infrastructure.email_addresses's
+# (email-validator's). Every address stored so far meets it, so loading old rows never fails.
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL_LENGTH = 254
 # An erased account's email: unique (so the unique index holds) and, under the reserved
@@ -21,19 +22,29 @@ UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 - a marker, not a secret
 
 @dataclass(frozen=True, slots=True)
 class Email:
-    """An email address, trimmed and lower-cased so that uniqueness is case-insensitive."""
+    """An email address in its normal form: lower-cased, so that equality, the login throttle
+    and the unique index on lower(email) all mean the same thing.
+
+    It refuses other spellings instead of fixing them: addresses from outside become an Email
+    through `infrastructure.email_addresses.parse_email`, the one place that says what a valid
+    address is and how it is normalised.
+    """
 
     value: str
 
     def __post_init__(self) -> None:
-        normalised = self.value.strip().lower()
-        if len(normalised) > MAX_EMAIL_LENGTH or not _EMAIL_SHAPE.match(normalised):
+        value = self.value
+        if (len(value) > MAX_EMAIL_LENGTH or value != value.lower()
+                or not _EMAIL_SHAPE.fullmatch(value)):
             raise InvalidEmail()
-        object.__setattr__(self, "value", normalised)
 
     @property
     def local_part(self) -> str:
         return self.value.rsplit("@", 1)[0]
+
+    @property
+    def domain(self) -> str:
+        return self.value.rsplit("@", 1)[1]
 
     def __str__(self) -> str:
         return self.value

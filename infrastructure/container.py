@@ -10,6 +10,7 @@ from application.authenticate_user import AuthenticateUser
 from application.cancel_booking import CancelBooking
 from application.change_password import ChangePassword
 from application.confirm_totp import ConfirmTotp
+from application.count_active_sessions import CountActiveSessions
 from application.create_booking import CreateBooking
 from application.create_room import CreateRoom
 from application.delete_account import DeleteAccount
@@ -26,7 +27,14 @@ from application.login_user import LoginUser
 from application.logout_everywhere import LogoutEverywhere
 from application.logout_user import LogoutUser
 from application.password_check import PasswordCheck
-from application.ports import Clock, Mailer, TokenCodec
+from application.ports import (
+    NO_TELEMETRY,
+    Clock,
+    Mailer,
+    PasswordHasher,
+    Telemetry,
+    TokenCodec,
+)
 from application.reauthenticate import Reauthenticate
 from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
@@ -45,7 +53,7 @@ from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
 from application.verify_email import VerifyEmail
 from application.verify_mfa_login import VerifyMfaLogin
-from domain.passwords import PasswordPolicy
+from domain.passwords import PasswordPolicy, context_words
 from infrastructure.clock import SystemClock
 from infrastructure.common_passwords import common_passwords
 from infrastructure.fingerprint import HmacFingerprint
@@ -54,6 +62,7 @@ from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.mail.composer import MailComposer
 from infrastructure.mail.dispatcher import OutboxDispatcher
 from infrastructure.mail.transports import FileMailer, SmtpMailer, SmtpRelay
+from infrastructure.metrics import PrometheusMetrics, TimedPasswordHasher
 from infrastructure.persistence.backends import storage_kind
 from infrastructure.persistence.database import create_engine_for, ping, reader_for
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
@@ -64,6 +73,7 @@ from infrastructure.persistence.sql.unit_of_work import SqlUnitOfWork
 from infrastructure.rate_limiter import rate_limiter_for
 from infrastructure.secret_box import AesGcmSecretBox
 from infrastructure.settings import (
+    SERVICE_NAME,
     Settings,
     previous_secret_keys,
     require_mail_delivery,
@@ -71,22 +81,35 @@ from infrastructure.settings import (
     resolve_secret_key,
 )
 from infrastructure.throttling import LimitsThrottle
-from infrastructure.tokens import JoseTokenCodec, PyJwtTokenCodec
-from infrastructure.tokens.hs256 import Hs256TokenCodec
+from infrastructure.token_signing_keys import resolve_signing_keys
+from infrastructure.tokens import JoseTokenCodec, JwtTokenCodec, PyJwtTokenCodec
+from infrastructure.tokens.keys import SigningKeys
 from infrastructure.totp import PyotpTotpVerifier
 
-TOKEN_CODECS: dict[str, type[Hs256TokenCodec]] = {
+TOKEN_CODECS: dict[str, type[JwtTokenCodec]] = {
     "jose": JoseTokenCodec,
     "pyjwt": PyJwtTokenCodec,
 }
 
 
 def token_codec(
-    library: str, *, secret_key: str, previous_keys: list[str], issuer: str, audience: str,
-    lifetime: timedelta, clock: Clock,
+    library: str, *, keys: SigningKeys, issuer: str, audience: str, lifetime: timedelta,
+    clock: Clock,
 ) -> TokenCodec:
-    return TOKEN_CODECS[library](secret_key=secret_key, previous_keys=previous_keys,
-                                 issuer=issuer, audience=audience, lifetime=lifetime, clock=clock)
+    return TOKEN_CODECS[library](keys=keys, issuer=issuer, audience=audience, lifetime=lifetime,
+                                 clock=clock)
+
+
+def metrics_for(settings: Settings) -> PrometheusMetrics | None:
+    return PrometheusMetrics() if settings.metrics_enabled else None
+
+
+def telemetry_for(metrics: PrometheusMetrics | None) -> Telemetry:
+    return metrics or NO_TELEMETRY
+
+
+def timed(hasher: PasswordHasher, metrics: PrometheusMetrics | None) -> PasswordHasher:
+    return TimedPasswordHasher(hasher, metrics) if metrics else hasher
 
 
 def mailer_for(settings: Settings, composer: MailComposer) -> Mailer:
@@ -103,26 +126,33 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
-    hasher = providers.Singleton(
+    # None when ROOMKEY_METRICS_ENABLED is off: then nothing is measured at all.
+    metrics = providers.Singleton(metrics_for, settings)
+    telemetry = providers.Singleton(telemetry_for, metrics)
+    passlib_hasher = providers.Singleton(
         PasslibPasswordHasher,
         argon2_memory_cost=settings.provided.argon2_memory_cost,
         argon2_time_cost=settings.provided.argon2_time_cost,
         argon2_parallelism=settings.provided.argon2_parallelism,
     )
+    hasher = providers.Singleton(timed, passlib_hasher, metrics)
 
     # Built on the first registration; the list loads then, once per process.
     password_policy = providers.Singleton(
         PasswordPolicy,
         min_length=settings.provided.password_min_length,
         common_passwords=providers.Callable(common_passwords),
+        service_words=providers.Callable(context_words, SERVICE_NAME,
+                                         settings.provided.public_host),
     )
 
+    # The HMAC secret also keys the fingerprints and the outbox cipher, whatever signs tokens.
     secret_key = providers.Singleton(resolve_secret_key, settings)
+    signing_keys = providers.Singleton(resolve_signing_keys, settings)
     tokens = providers.Singleton(
         token_codec,
         settings.provided.jwt_library,
-        secret_key=secret_key,
-        previous_keys=providers.Callable(previous_secret_keys, settings),
+        keys=signing_keys,
         issuer=settings.provided.jwt_issuer,
         audience=settings.provided.jwt_audience,
         lifetime=settings.provided.access_token_ttl,
@@ -182,7 +212,7 @@ class Container(containers.DeclarativeContainer):
 
     # What the use cases that check passwords and codes share (see each class).
     account_attempts = providers.Factory(AccountAttempts, throttle=throttle, uow=uow,
-                                         fingerprint=fingerprint)
+                                         fingerprint=fingerprint, telemetry=telemetry)
     password_check = providers.Factory(PasswordCheck, hasher=hasher, attempts=account_attempts,
                                        policy=password_policy)
     second_factor = providers.Factory(SecondFactor, uow=uow, verifier=totp, box=secret_box,
@@ -195,7 +225,8 @@ class Container(containers.DeclarativeContainer):
         verification_ttl=settings.provided.email_verification_ttl)
     login_user = providers.Factory(LoginUser, uow=uow, hasher=hasher, attempts=account_attempts,
                                    start_session=start_session,
-                                   require_verified_email=settings.provided.require_verified_email)
+                                   require_verified_email=settings.provided.require_verified_email,
+                                   telemetry=telemetry)
     verify_mfa_login = providers.Factory(VerifyMfaLogin, uow=uow, clock=clock,
                                          second_factor=second_factor, start_session=start_session)
     require_recent_authentication = providers.Factory(
@@ -210,7 +241,9 @@ class Container(containers.DeclarativeContainer):
     replace_recovery_codes = providers.Factory(ReplaceRecoveryCodes, uow=uow)
     delete_account = providers.Factory(DeleteAccount, uow=uow, passwords=password_check,
                                        clock=clock)
-    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow)
+    throttle_client = providers.Factory(ThrottleClient, throttle=throttle, uow=uow,
+                                        telemetry=telemetry)
+    count_active_sessions = providers.Factory(CountActiveSessions, uow=uow, clock=clock)
     list_audit_events = providers.Factory(ListAuditEvents, uow=uow)
     authenticate_user = providers.Factory(AuthenticateUser, uow=uow, tokens=tokens, clock=clock)
     refresh_session = providers.Factory(RefreshSession, uow=uow, tokens=tokens, clock=clock)
@@ -241,7 +274,7 @@ class Container(containers.DeclarativeContainer):
         ResendVerification, uow=uow, throttle=throttle, clock=clock,
         ttl=settings.provided.email_verification_ttl)
     request_email_change = providers.Factory(
-        RequestEmailChange, uow=uow, hasher=hasher, clock=clock,
+        RequestEmailChange, uow=uow, passwords=password_check, clock=clock,
         ttl=settings.provided.email_verification_ttl)
     list_outbox = providers.Factory(ListOutbox, uow=uow)
 

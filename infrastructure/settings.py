@@ -11,13 +11,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import limits
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from application.ports import ThrottleScope
+from domain.errors import InvalidEmail
 from domain.passwords import DEFAULT_MIN_PASSWORD_LENGTH
+from infrastructure.email_addresses import parse_email
 from infrastructure.mail.transports import SmtpRelay
 from infrastructure.persistence.backends import async_url, is_memory
 from infrastructure.persistence.sql.backend import DEFAULT_TIMEOUT_SECONDS
@@ -31,6 +34,8 @@ from infrastructure.signing_keys import (
 
 logger = logging.getLogger("roomkey.settings")
 
+# The product's name: a context word no password may contain (NIST SP 800-63B 5.1.1.2).
+SERVICE_NAME = "roomkey"
 DATA_KEY_BYTES = 32
 DATA_KEY_FILE_NAME = ".roomkey-data-key"
 MAKE_DATA_KEY = ("python -c 'import base64, os; "
@@ -51,6 +56,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     secret_key_file: Path = Path(".roomkey-secret")
     previous_secret_keys: list[SecretStr] = []
+    jwt_algorithm: Literal["HS256", "ES256"] = "HS256"
+    # ES256: the private key (PEM); retired public or private keys, comma-separated paths.
+    signing_key_file: Path | None = None
+    previous_signing_key_files: Annotated[list[Path], NoDecode] = []
     access_token_ttl: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(days=30)
     jwt_issuer: str = "roomkey"
@@ -59,6 +68,9 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     cookie_samesite: Literal["lax", "strict", "none"] = "lax"
     password_min_length: int = Field(default=DEFAULT_MIN_PASSWORD_LENGTH, ge=8, le=64)
+    # The base of the links Roomkey writes (mail, the browser app's pages); its host is a word
+    # no password may contain.
+    public_url: str = "http://127.0.0.1:8000"
     argon2_memory_cost: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
@@ -96,9 +108,12 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)
     # Seconds in-flight requests get to finish after SIGTERM.
     shutdown_grace: int = Field(default=20, ge=0, le=600)
+    metrics_enabled: bool = True
+    # When set, GET /metrics wants `Authorization: Bearer <this token>`.
+    metrics_token: SecretStr | None = None
+    # The browser app under /app/; API-only deployments turn it off.
+    web_enabled: bool = True
 
-    # The base of every link in mail (and of the browser app's pages).
-    public_url: str = "http://127.0.0.1:8000"
     # Mail: smtp://[user:password@]host[:port], smtp+starttls://... or smtps://...; unset in
     # development, messages are written to MAIL_DIR as .eml files instead.
     smtp_url: SecretStr | None = None  # may hold a password
@@ -120,7 +135,8 @@ class Settings(BaseSettings):
         """`900` (seconds) or an ISO 8601 duration such as `PT15M`."""
         return int(value) if isinstance(value, str) and value.strip().isdigit() else value
 
-    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts", mode="before")
+    @field_validator("trusted_proxies", "cors_origins", "allowed_hosts",
+                     "previous_signing_key_files", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
@@ -166,6 +182,25 @@ class Settings(BaseSettings):
             async_url(value)  # its ValueError names the schemes Roomkey speaks
         return value
 
+    @field_validator("admin_email")
+    @classmethod
+    def _admin_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_email(value).value
+        except InvalidEmail as error:
+            raise ValueError(f"ROOMKEY_ADMIN_EMAIL: {error.detail}") from None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("ROOMKEY_PUBLIC_URL must be an http:// or https:// URL with a host, "
+                             "such as https://rooms.example.com")
+        return value.rstrip("/")
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
@@ -187,13 +222,6 @@ class Settings(BaseSettings):
             raise ValueError("ROOMKEY_MAIL_FROM must be an address such as "
                              "'Roomkey <no-reply@example.com>', on one line")
         return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("ROOMKEY_PUBLIC_URL must start with http:// or https://")
-        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _check_consistency(self) -> "Settings":
@@ -234,6 +262,10 @@ class Settings(BaseSettings):
     def serves_docs(self) -> bool:
         """/docs and /openapi.json: on in development, off in production unless asked for."""
         return (not self.is_production) if self.docs_enabled is None else self.docs_enabled
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).hostname or ""
 
     @property
     def redis_url_value(self) -> str | None:
@@ -330,7 +362,7 @@ def resolve_data_key(settings: Settings) -> bytes:
             f"ROOMKEY_DATA_KEY is not set. In production Roomkey will not start without a data "
             f"key; generate one with `{MAKE_DATA_KEY}`")
     path = settings.secret_key_file.parent / DATA_KEY_FILE_NAME
-    encoded = _kept_in_file(path, _generate_data_key, what="data key",
+    encoded = kept_in_file(path, _generate_data_key, what="data key",
                             setting="ROOMKEY_DATA_KEY")
     return _data_key(encoded, str(path))
 
@@ -352,14 +384,14 @@ def _data_key(encoded: str, source: str) -> bytes:
 
 
 def _development_key(path: Path) -> str:
-    key = _kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
+    key = kept_in_file(path, generate_key, what="key", setting="ROOMKEY_SECRET_KEY")
     if is_too_short(key):
         raise ConfigurationError(
             f"{path} holds a key shorter than {MIN_KEY_BYTES} bytes; delete it to get a new one")
     return key
 
 
-def _kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
+def kept_in_file(path: Path, make: Callable[[], str], *, what: str, setting: str) -> str:
     """A development secret: read from `path`, or made and written there (mode 0600) first."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

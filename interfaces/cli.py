@@ -19,9 +19,11 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from application.errors import StorageUnavailable
-from domain.errors import DomainError
-from domain.users import Role
+from domain.errors import DomainError, InvalidEmail
+from domain.users import Email, Role
 from infrastructure.container import close_storage
+from infrastructure.email_addresses import parse_email
+from infrastructure.metrics import shared_between_workers
 from infrastructure.persistence.backends import is_connection_failure
 from infrastructure.persistence.database import run_migrations
 from infrastructure.persistence.schema import SchemaState, SchemaStatus, schema_status
@@ -36,6 +38,7 @@ from infrastructure.settings import (
 )
 from infrastructure.settings_errors import describe_settings_error
 from infrastructure.signing_keys import generate_key
+from infrastructure.token_signing_keys import resolve_signing_keys
 from interfaces.http.app import build_container
 from interfaces.logging_config import logging_config
 from interfaces.server import serve as run_server
@@ -73,6 +76,7 @@ def _settings(*, serving: bool = False) -> Settings:
     level = "debug" if _debug() else settings.log_level
     logging.config.dictConfig(logging_config(level.upper(), settings.log_format))
     resolve_secret_key(settings)
+    resolve_signing_keys(settings)
     previous_secret_keys(settings)
     resolve_data_key(settings)
     require_mail_delivery(settings)
@@ -97,10 +101,11 @@ def serve(
     if not settings.is_production and not settings.uses_memory:
         _migrate(settings)
     asyncio.run(preflight(build_container(settings)))
-    run_server(host=host, port=port, workers=workers, shutdown_grace=settings.shutdown_grace,
-               log_level="debug" if _debug() else settings.log_level,
-               log_format=settings.log_format,
-               max_header_bytes=settings.max_header_bytes)
+    with shared_between_workers(workers if settings.metrics_enabled else 1):
+        run_server(host=host, port=port, workers=workers,
+                   shutdown_grace=settings.shutdown_grace,
+                   log_level="debug" if _debug() else settings.log_level,
+                   log_format=settings.log_format, max_header_bytes=settings.max_header_bytes)
 
 
 @cli.command()
@@ -151,16 +156,17 @@ def create_admin(
         raise _fail("pass --password-stdin and give the password on standard input, "
                     "so it stays out of shell history and process lists")
     password = sys.stdin.readline().rstrip("\r\n")
+    address = _address(email, "--email")
     settings = _settings()
     if settings.uses_memory:
         raise _fail("memory:// forgets everything when this command exits; set "
                     "ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD for the server instead")
     if not settings.is_production:
         _migrate(settings)
-    asyncio.run(_create_admin(settings, email, password))
+    asyncio.run(_create_admin(settings, address, password))
 
 
-async def _create_admin(settings: Settings, email: str, password: str) -> None:
+async def _create_admin(settings: Settings, email: Email, password: str) -> None:
     container = build_container(settings)
     try:
         await check_schema(container)
@@ -188,10 +194,10 @@ def set_role(
     settings = _settings()
     if settings.uses_memory:
         raise _fail("memory:// has no accounts outside a running server")
-    asyncio.run(_set_role(settings, email, role))
+    asyncio.run(_set_role(settings, _address(email, "EMAIL"), role))
 
 
-async def _set_role(settings: Settings, email: str, role: Role) -> None:
+async def _set_role(settings: Settings, email: Email, role: Role) -> None:
     container = build_container(settings)
     try:
         await check_schema(container)
@@ -207,6 +213,13 @@ async def _set_role(settings: Settings, email: str, role: Role) -> None:
 def gen_secret() -> None:
     """Print a new random signing key, for ROOMKEY_SECRET_KEY."""
     typer.echo(generate_key())
+
+
+def _address(email: str, where: str) -> Email:
+    try:
+        return parse_email(email)
+    except InvalidEmail as error:
+        raise _fail(f"{where}: {error.detail}") from None
 
 
 def _debug() -> bool:

@@ -7,7 +7,15 @@ from application.account_attempts import AccountAttempts
 from application.change_password import ChangePassword
 from application.login_user import LoginUser
 from application.password_check import PasswordCheck
-from application.ports import Clock, PasswordHasher, Throttle, TokenCodec, UnitOfWork
+from application.ports import (
+    NO_TELEMETRY,
+    Clock,
+    PasswordHasher,
+    Telemetry,
+    Throttle,
+    TokenCodec,
+    UnitOfWork,
+)
 from application.start_session import DEFAULT_SESSION_LIFETIME, StartSession
 from domain.passwords import PasswordPolicy
 from infrastructure.fingerprint import HmacFingerprint
@@ -20,14 +28,23 @@ FINGERPRINT = HmacFingerprint("test-fingerprint-key-0123456789abcdef")
 def make_login_user(
     uow: UnitOfWork, hasher: PasswordHasher, tokens: TokenCodec, throttle: Throttle,
     clock: Clock, *, session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+    telemetry: Telemetry = NO_TELEMETRY,
 ) -> LoginUser:
-    return LoginUser(uow, hasher, AccountAttempts(throttle, uow, FINGERPRINT),
-                     StartSession(uow, tokens, clock, session_lifetime=session_lifetime))
+    return LoginUser(uow, hasher, AccountAttempts(throttle, uow, FINGERPRINT, telemetry),
+                     StartSession(uow, tokens, clock, session_lifetime=session_lifetime),
+                     telemetry=telemetry)
+
+
+def make_password_check(
+    uow: UnitOfWork, hasher: PasswordHasher, policy: PasswordPolicy,
+    throttle: Throttle | None = None,
+) -> PasswordCheck:
+    attempts = AccountAttempts(throttle or UnlimitedThrottle(), uow, FINGERPRINT)
+    return PasswordCheck(hasher, attempts, policy)
 
 
 def make_change_password(
     uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, policy: PasswordPolicy,
     throttle: Throttle | None = None,
 ) -> ChangePassword:
-    attempts = AccountAttempts(throttle or UnlimitedThrottle(), uow, FINGERPRINT)
-    return ChangePassword(uow, PasswordCheck(hasher, attempts, policy), clock)
+    return ChangePassword(uow, make_password_check(uow, hasher, policy, throttle), clock)

@@ -186,6 +186,9 @@ class MemorySessionRepository:
             return None
         return copy.deepcopy(user) if session.is_live(now) and user.is_active else None
 
+    async def count_live(self, now: datetime) -> int:
+        return sum(1 for session in self._data.sessions.values() if session.is_live(now))
+
 
 class MemoryRefreshTokenRepository:
     def __init__(self, data: MemoryStore) -> None:

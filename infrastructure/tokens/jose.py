@@ -4,7 +4,8 @@ from typing import Any
 
 from jose import JOSEError, jwt
 
-from infrastructure.tokens.hs256 import ALGORITHM, Hs256TokenCodec
+from infrastructure.tokens.codec import JwtTokenCodec
+from infrastructure.tokens.keys import SigningKey
 
 # check_claims checks every claim against the injected clock; python-jose only checks the
 # signature, since its own time checks would read the wall clock.
@@ -21,19 +22,20 @@ _SIGNATURE_ONLY = {
 }
 
 
-class JoseTokenCodec(Hs256TokenCodec):
+class JoseTokenCodec(JwtTokenCodec):
     # JOSEError, not just JWTError: jws and jwk errors derive from it too.
     library_errors = (JOSEError,)
 
-    def _sign(self, claims: dict[str, Any]) -> str:
-        token: str = jwt.encode(claims, self._secret_key, algorithm=ALGORITHM,
-                                headers={"kid": self._key_id})
+    def _sign(self, claims: dict[str, Any], key: SigningKey) -> str:
+        token: str = jwt.encode(claims, key.private, algorithm=key.algorithm,
+                                headers={"kid": key.kid})
         return token
 
     def _unverified_header(self, token: str) -> object:
         header: object = jwt.get_unverified_header(token)
         return header
 
-    def _verified_payload(self, token: str, key: str) -> object:
-        payload: object = jwt.decode(token, key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY)
+    def _verified_payload(self, token: str, key: SigningKey) -> object:
+        payload: object = jwt.decode(token, key.verifying, algorithms=[key.algorithm],
+                                     options=_SIGNATURE_ONLY)
         return payload

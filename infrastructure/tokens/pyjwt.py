@@ -4,7 +4,8 @@ from typing import Any
 
 import jwt
 
-from infrastructure.tokens.hs256 import ALGORITHM, Hs256TokenCodec
+from infrastructure.tokens.codec import JwtTokenCodec
+from infrastructure.tokens.keys import SigningKey
 
 # check_claims checks every claim against the injected clock; PyJWT only checks the signature,
 # since its own time checks would read the wall clock.
@@ -21,15 +22,15 @@ _SIGNATURE_ONLY: jwt.types.Options = {
 }
 
 
-class PyJwtTokenCodec(Hs256TokenCodec):
+class PyJwtTokenCodec(JwtTokenCodec):
     library_errors = (jwt.PyJWTError,)
 
-    def _sign(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(claims, self._secret_key, algorithm=ALGORITHM,
-                          headers={"kid": self._key_id})
+    def _sign(self, claims: dict[str, Any], key: SigningKey) -> str:
+        return jwt.encode(claims, key.private, algorithm=key.algorithm,
+                          headers={"kid": key.kid})
 
     def _unverified_header(self, token: str) -> object:
         return jwt.get_unverified_header(token)
 
-    def _verified_payload(self, token: str, key: str) -> object:
-        return jwt.decode(token, key, algorithms=[ALGORITHM], options=_SIGNATURE_ONLY)
+    def _verified_payload(self, token: str, key: SigningKey) -> object:
+        return jwt.decode(token, key.verifying, algorithms=[key.algorithm], options=_SIGNATURE_ONLY)

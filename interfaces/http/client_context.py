@@ -1,6 +1,7 @@
 """The RequestContext of a request: the client's address (behind trusted proxies), agent, id."""
 
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 from typing import Annotated
 
@@ -12,6 +13,9 @@ from interfaces.http.request_id import current_request_id
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 MAX_USER_AGENT = 256
+# HTTP servers refuse most of these in headers, but not every ASGI server does, and the agent is
+# stored (sessions, audit events): PostgreSQL refuses NUL, and the others forge log lines.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def networks(entries: Iterable[str]) -> tuple[Network, ...]:
@@ -56,7 +60,8 @@ def is_trusted(value: str, trusted_proxies: Sequence[Network]) -> bool:
 
 
 async def request_context(request: Request) -> RequestContext:
-    user_agent = request.headers.get("user-agent", "")[:MAX_USER_AGENT]
+    sent = request.headers.get("user-agent", "")
+    user_agent = _CONTROL_CHARACTERS.sub("?", sent)[:MAX_USER_AGENT]
     return RequestContext(client_ip=client_ip(request.scope, request.app.state.trusted_proxies),
                           user_agent=user_agent or None, request_id=current_request_id())
 

@@ -9,6 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from infrastructure.metrics import UNMATCHED_ROUTE, PrometheusMetrics
 from interfaces.http.body_limit import TOO_LARGE, declared_length, receive_within
 from interfaces.http.client_context import Network, is_trusted
 from interfaces.http.request_id import end_request, start_request
@@ -27,8 +28,10 @@ RETRY_AFTER_SECONDS = "5"
 class EdgeMiddleware:
     """Every response, a 500 too, carries the request id and the security headers; requests
     for a host not in ROOMKEY_ALLOWED_HOSTS are 400; no oversized body gets in (a declared
-    Content-Length over the limit is answered at once); every 503 carries Retry-After; and
-    each request gets one access line, without its query string.
+    Content-Length over the limit is answered at once); every 503 carries Retry-After; each
+    request gets one access line, without its query string; and, when metrics are on, every
+    request is counted and timed by the template of the route that served it (known once the
+    router has run).
 
     One pure ASGI layer (not BaseHTTPMiddleware, and not one per concern): each layer costs a
     call and a wrapped `send` on every request, which on a fast read is measurable.
@@ -37,8 +40,10 @@ class EdgeMiddleware:
     def __init__(
         self, app: ASGIApp, *, max_body_bytes: int, hsts: bool,
         allowed_hosts: frozenset[str] | None = None, trusted_proxies: Sequence[Network] = (),
+        metrics: PrometheusMetrics | None = None,
     ) -> None:
         self.app = app
+        self.metrics = metrics
         self.max_body_bytes = max_body_bytes
         self.security_headers = SecurityHeaders(hsts=hsts)
         self.allowed_hosts = allowed_hosts
@@ -63,7 +68,7 @@ class EdgeMiddleware:
         added = [*self.security_headers.for_path(path),
                  (b"x-request-id", request_id.encode("latin-1"))]
         no_store = self.security_headers.no_store(path)
-        status = 0
+        status = 0  # until a response starts
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -87,11 +92,16 @@ class EdgeMiddleware:
                 await self.app(scope, receive_within(receive, self.max_body_bytes),
                                send_with_headers)
         finally:
+            seconds = time.perf_counter() - started
             if status and access_log.isEnabledFor(logging.INFO):
                 peer = scope.get("client")
                 access_log.info(ACCESS_LINE, peer[0] if peer else "-", scope["method"],
-                                quote(path), scope["http_version"], status,
-                                (time.perf_counter() - started) * 1000)
+                                quote(path), scope["http_version"], status, seconds * 1000)
+            if self.metrics is not None:
+                route = scope.get("route")
+                self.metrics.observe_request(
+                    route.path if route is not None else UNMATCHED_ROUTE, scope["method"],
+                    status or 500, seconds)
             end_request(token)
 
     def _from_proxy(self, scope: Scope) -> bool:

@@ -2,8 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request, Response, status
 
 from application.login_user import LoginUser
 from application.logout_user import LogoutUser
@@ -19,6 +18,7 @@ from interfaces.http.schemas import (
     ErrorOut,
     RefreshIn,
     StatusOut,
+    TokenForm,
     TokenOut,
     TokenPairOut,
     UserOut,
@@ -67,7 +67,7 @@ async def login(
                          "An account with a second factor is told (401) to log in in two steps.",
              dependencies=[throttled(ThrottleScope.LOGIN_PER_IP)])
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], context: Context,
+    form: Annotated[TokenForm, Form()], context: Context,
     login_user: Annotated[LoginUser, use_case("login_user")],
 ) -> TokenPairOut:
     result = await login_user.execute(email=form.username, password=form.password,

@@ -15,7 +15,13 @@ from application.resend_verification import ResendVerification
 from application.reset_password import ResetPassword
 from application.verify_email import VerifyEmail
 from interfaces.http.client_context import Context
-from interfaces.http.dependencies import JSON_ONLY, CurrentUser, throttled, use_case
+from interfaces.http.dependencies import (
+    JSON_ONLY,
+    AdminUser,
+    RecentAuthentication,
+    throttled,
+    use_case,
+)
 from interfaces.http.request_id import current_request_id
 from interfaces.http.schemas import (
     DetailOut,
@@ -89,17 +95,17 @@ async def resend_verification(
 @router.post("/users/me/email", status_code=status.HTTP_202_ACCEPTED, tags=["users"],
              dependencies=JSON_ONLY, description=RequestEmailChange.__doc__)
 async def request_email_change(
-    body: EmailChangeIn, actor: CurrentUser, context: Context,
+    body: EmailChangeIn, auth: RecentAuthentication, context: Context,
     request_email_change: Annotated[RequestEmailChange, use_case("request_email_change")],
 ) -> DetailOut:
-    await request_email_change.execute(actor=actor, new_email=body.new_email,
+    await request_email_change.execute(actor=auth.user, new_email=body.new_email,
                                        current_password=body.current_password, context=context)
     return DetailOut(detail=CHANGE_ACCEPTED)
 
 
 @router.get("/admin/outbox", tags=["mail"], description=ListOutbox.__doc__)
 async def list_outbox(
-    actor: CurrentUser, list_outbox: Annotated[ListOutbox, use_case("list_outbox")],
+    actor: AdminUser, list_outbox: Annotated[ListOutbox, use_case("list_outbox")],
     wanted: Annotated[OutboxStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_OUTBOX_PAGE)] = 50,
 ) -> list[OutboxEntryOut]:

@@ -2,19 +2,65 @@
 
 import base64
 import binascii
+import re
 import uuid
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from application.list_audit_events import AuditPage
 from application.mail import OutboxEntry
 from application.ports import AuditCursor, AuditEvent
 from application.session_tokens import SessionTokens
-from domain.bookings import Booking, Room
+from domain.bookings import MAX_PRICE, MAX_QUANTITY, Booking, Room
+from domain.errors import InvalidEmail
 from domain.sessions import Session
-from domain.users import Role, User
+from domain.users import Email, Role, User
+from infrastructure.email_addresses import parse_email
+
+MAX_EMAIL_INPUT = 320  # bounds the work before the real rule (254 characters) is applied
+
+
+class NoControlCharacters:
+    """Refuse C0 control characters and DEL in a string: PostgreSQL refuses NUL outright (a 500
+    where SQLite would store it), nobody types the others, and in logs they forge lines.
+    A tab is kept (it can be typed, in a password too); line breaks only in free text."""
+
+    def __init__(self, *, line_breaks: bool = False) -> None:
+        kept = "\t\n\r" if line_breaks else "\t"
+        refused = "".join(chr(c) for c in [*range(0x20), 0x7F] if chr(c) not in kept)
+        self._refused = re.compile(f"[{re.escape(refused)}]")
+
+    def __call__(self, value: str) -> str:
+        if self._refused.search(value):
+            raise ValueError("Control characters (such as NUL) are not allowed")
+        return value
+
+
+_single_line = NoControlCharacters()
+# Every string a request carries is one of these (or an email, a date, a UUID, an enum).
+Text = Annotated[str, AfterValidator(_single_line)]
+Prose = Annotated[str, AfterValidator(NoControlCharacters(line_breaks=True))]
+Password = Annotated[Text, Field(max_length=1024)]  # only bounds the work; the policy rules
+
+
+def _email(value: Any) -> Email:
+    if not isinstance(value, str):
+        raise ValueError("An email address must be a string")
+    if len(value) > MAX_EMAIL_INPUT:
+        raise ValueError(f"An email address has at most {MAX_EMAIL_INPUT} characters")
+    _single_line(value)
+    try:
+        return parse_email(value)
+    except InvalidEmail as error:
+        raise ValueError(error.detail) from None
+
+
+# The address as typed in, validated and normalised by the one rule (parse_email).
+EmailAddress = Annotated[Email, PlainValidator(_email),
+                         WithJsonSchema({"type": "string", "format": "email",
+                                         "maxLength": MAX_EMAIL_INPUT})]
 
 
 class Request(BaseModel):
@@ -24,9 +70,19 @@ class Request(BaseModel):
 
 
 class Credentials(Request):
-    # Lengths here only bound the work a request can cause; the domain owns the real rules.
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
+    email: EmailAddress
+    password: Password
+
+
+class TokenForm(Request):
+    """The OAuth2 password grant's form (RFC 6749 §4.3.2); `username` is the email."""
+
+    grant_type: Literal["password"] | None = None
+    username: EmailAddress
+    password: Password
+    scope: Text = Field(default="", max_length=1000)
+    client_id: Text | None = Field(default=None, max_length=200)
+    client_secret: Text | None = Field(default=None, max_length=200)
 
 
 class UserOut(BaseModel):
@@ -71,12 +127,12 @@ class TokenPairOut(TokenOut):
 
 
 class RefreshIn(Request):
-    refresh_token: str = Field(max_length=4096)
+    refresh_token: Text = Field(max_length=4096)
 
 
 class PasswordChangeIn(Request):
-    current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
+    current_password: Password
+    new_password: Password
 
 
 class SessionOut(BaseModel):
@@ -99,10 +155,10 @@ class StatusOut(BaseModel):
 
 
 class RoomIn(Request):
-    name: str = Field(max_length=200)
-    description: str = Field(default="", max_length=2000)
-    price: int
-    quantity: int
+    name: Text = Field(max_length=200)
+    description: Prose = Field(default="", max_length=2000)
+    price: int = Field(ge=0, le=MAX_PRICE, description="Per night")
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, description="Identical rooms of this type")
 
 
 class RoomOut(BaseModel):
@@ -186,39 +242,46 @@ class AuditPageOut(BaseModel):
 
 
 def encode_cursor(cursor: AuditCursor) -> str:
-    raw = f"{cursor.occurred_at.isoformat()}|{cursor.id}"
+    raw = f"{cursor.occurred_at.astimezone(UTC).isoformat()}|{cursor.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 def decode_cursor(value: str) -> AuditCursor:
-    """Raise ValueError for anything encode_cursor did not make."""
+    """Raise ValueError for anything encode_cursor did not make.
+
+    Strict rather than signed: a cursor is a position in a list the admin may read anyway, so a
+    forged one can only start a page elsewhere. What must not pass is a time no database column
+    holds (an offset that moves year 1 before year 1, as `+14:00` did: an OverflowError, a 500);
+    a cursor is accepted only in exactly the form encode_cursor writes, in UTC.
+    """
     try:
-        occurred_at, _, event_id = base64.urlsafe_b64decode(value).decode().partition("|")
+        occurred_at, _, event_id = (
+            base64.b64decode(value, altchars=b"-_", validate=True).decode().partition("|"))
         cursor = AuditCursor(occurred_at=datetime.fromisoformat(occurred_at),
                              id=uuid.UUID(event_id))
     except (binascii.Error, UnicodeDecodeError) as error:
         raise ValueError("not a cursor") from error
-    if cursor.occurred_at.tzinfo is None:
+    if cursor.occurred_at.utcoffset() != timedelta(0) or encode_cursor(cursor) != value:
         raise ValueError("not a cursor")
     return cursor
 
 
 class EmailIn(Request):
-    email: str = Field(max_length=320)
+    email: EmailAddress
 
 
 class PasswordResetIn(Request):
-    token: str = Field(max_length=200)
-    new_password: str = Field(max_length=1024)
+    token: Text = Field(max_length=200)
+    new_password: Password
 
 
 class TokenIn(Request):
-    token: str = Field(max_length=200)
+    token: Text = Field(max_length=200)
 
 
 class EmailChangeIn(Request):
-    new_email: str = Field(max_length=320)
-    current_password: str = Field(max_length=1024)
+    new_email: EmailAddress
+    current_password: Password
 
 
 class DetailOut(BaseModel):

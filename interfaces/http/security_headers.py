@@ -2,19 +2,21 @@
 
 # JSON never needs to load anything, run anything, or be framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Swagger UI and ReDoc, as FastAPI serves them: bundles and styles from jsDelivr, one inline
-# start-up script, fonts from Google (ReDoc), the favicon from fastapi.tiangolo.com, and the
-# schema fetched from here. Only these pages get this wider policy.
+# The browser app: its own scripts and styles only, nothing inline, nothing from another host.
+APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# Swagger UI and ReDoc from the files the fastapi-offline package ships, started by scripts
+# served from here. Styles stay 'unsafe-inline': ReDoc (styled-components) writes <style>
+# elements at run time. ReDoc's search runs in a worker it builds from a blob.
 DOCS_CSP = (
-    "default-src 'none'; "
-    "script-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src 'self' https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
-    "font-src https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-    "connect-src 'self'; worker-src blob:; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+APP_PATHS = ("/app/",)
 DOCS_PATHS = ("/docs", "/redoc")
+# One prefix test on the API's hot path; pages are told apart only after it.
+PAGE_PATHS = (*APP_PATHS, *DOCS_PATHS)
 # Tokens, credentials and personal data: never kept by a browser or a shared cache.
 NO_STORE_PATHS = ("/auth/", "/users/me", "/admin/")
 HSTS = "max-age=31536000; includeSubDomains"
@@ -32,9 +34,12 @@ class SecurityHeaders:
             common.append(("Strict-Transport-Security", HSTS))
         self._api = _encoded([*common, ("Content-Security-Policy", API_CSP)])
         self._docs = _encoded([*common, ("Content-Security-Policy", DOCS_CSP)])
+        self._app = _encoded([*common, ("Content-Security-Policy", APP_CSP)])
 
     def for_path(self, path: str) -> EncodedHeaders:
-        return self._docs if path.startswith(DOCS_PATHS) else self._api
+        if path.startswith(PAGE_PATHS):
+            return self._app if path.startswith(APP_PATHS) else self._docs
+        return self._api
 
     @staticmethod
     def no_store(path: str) -> bool:

@@ -108,7 +108,7 @@ async def test_cookie_is_not_secure_when_configured_off(api_factory: AppFactory)
     assert api.cookie_names.access == "access_token"
 
 
-@pytest.mark.parametrize("case", ["unknown email", "wrong password", "inactive", "bad email"])
+@pytest.mark.parametrize("case", ["unknown email", "wrong password", "inactive"])
 async def test_every_login_failure_is_the_same_401_without_a_cookie(api: Api, case: str) -> None:
     await api.register("hank@example.com")
     if case == "inactive":
@@ -119,7 +119,6 @@ async def test_every_login_failure_is_the_same_401_without_a_cookie(api: Api, ca
         "unknown email": ("nobody@example.com", PASSWORD),
         "wrong password": ("hank@example.com", "wrong password!"),
         "inactive": ("hank@example.com", PASSWORD),
-        "bad email": ("not an email", PASSWORD),
     }[case]
 
     response = await api.login(email, password)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from jose import jwt
 
-from infrastructure.tokens.hs256 import key_id
+from infrastructure.tokens.keys import key_id
 from tests.api.conftest import SECRET, Api
 
 

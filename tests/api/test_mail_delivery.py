@@ -134,7 +134,8 @@ async def test_without_a_relay_development_writes_eml_files_and_names_them_in_th
 
 def test_production_refuses_to_start_without_a_relay() -> None:
     container = build_container(Settings(env="production", secret_key=SecretStr(SECRET),
-                                         data_key=SecretStr(DATA_KEY), database_url="memory://"))
+                                         database_url="memory://", data_key=DATA_KEY,
+                                         allowed_hosts="api.example.com"))  # type: ignore[arg-type]
 
     with pytest.raises(ConfigurationError, match="ROOMKEY_SMTP_URL"):
         create_app(container)

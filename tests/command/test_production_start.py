@@ -6,14 +6,13 @@ import httpx
 import pytest
 
 from infrastructure.signing_keys import key_weakness
-from tests.api.conftest import DATA_KEY
 from tests.command.running import run, serving
+from tests.production import PRODUCTION_ESSENTIALS
 
 # What production needs besides the keys and hosts under test: a data key and a mail relay
 # (one that is never reached by these tests).
-NEEDED = {"data_key": DATA_KEY, "smtp_url": "smtp://127.0.0.1:9"}
 PRODUCTION = {"env": "production", "database_url": "memory://",
-              "allowed_hosts": "api.example.com", **NEEDED}
+              "allowed_hosts": "api.example.com", **PRODUCTION_ESSENTIALS}
 STRONG_KEY = "production-start-test-Qm3xT8vK2pL9wZ4rN7cB5yH1dG6j"
 
 
@@ -36,7 +35,7 @@ def test_serve_refuses_a_weak_signing_key(tmp_path: Path, key: str) -> None:
 
 def test_serve_refuses_production_without_allowed_hosts(tmp_path: Path) -> None:
     result = run("serve", cwd=tmp_path, env="production", database_url="memory://",
-                 secret_key=STRONG_KEY, **NEEDED)
+                 secret_key=STRONG_KEY, **PRODUCTION_ESSENTIALS)
 
     assert result.returncode != 0
     assert_one_line_refusal(result.stderr, "ROOMKEY_ALLOWED_HOSTS")
@@ -59,6 +58,6 @@ def test_a_generated_key_starts_production_which_answers_only_its_hosts(tmp_path
 
 def test_migrate_needs_no_allowed_hosts(tmp_path: Path) -> None:
     result = run("migrate", cwd=tmp_path, env="production", database_url="memory://",
-                 secret_key=STRONG_KEY, **NEEDED)
+                 secret_key=STRONG_KEY, **PRODUCTION_ESSENTIALS)
 
     assert (result.returncode, result.stdout.strip()) == (0, "memory:// has no schema to migrate")

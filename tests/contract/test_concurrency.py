@@ -12,8 +12,9 @@ from application.session_tokens import SessionTokens
 from domain.bookings import Booking
 from domain.errors import RoomUnavailable
 from domain.passwords import PasswordPolicy
-from domain.users import User
+from domain.users import Email, User
 from infrastructure.tokens import PyJwtTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.contract.test_repositories import make_room, make_user, store
 from tests.contract.test_session_repositories import make_record, make_session
 from tests.databases import UnitOfWorkFactory
@@ -51,7 +52,7 @@ async def test_concurrent_registrations_of_one_email_let_exactly_one_win(
     hasher, clock = FakePasswordHasher(), FakeClock()
     outcomes = await asyncio.gather(
         *(RegisterUser(uow_factory(), hasher, clock, PasswordPolicy()).execute(
-            email="grace@example.com", password="correct horse battery")
+            email=Email("grace@example.com"), password="correct horse battery")
           for _ in range(ATTEMPTS)),
         return_exceptions=True,
     )
@@ -106,11 +107,11 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_succeed(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     hasher, clock = FakePasswordHasher(), FakeClock()
-    tokens = PyJwtTokenCodec(secret_key="contract-test-secret-" + "x" * 32, clock=clock)
+    tokens = PyJwtTokenCodec(keys=hs256_keys("contract-test-secret-" + "x" * 32), clock=clock)
     await RegisterUser(uow_factory(clock), hasher, clock, PasswordPolicy()).execute(
-        email="ada@example.com", password=PASSWORD)
+        email=Email("ada@example.com"), password=PASSWORD)
     login_user = make_login_user(uow_factory(clock), hasher, tokens, UnlimitedThrottle(), clock)
-    login = await login_user.execute(email="ada@example.com", password=PASSWORD)
+    login = await login_user.execute(email=Email("ada@example.com"), password=PASSWORD)
     refresh_token = login.tokens.refresh_token.value
 
     outcomes = await asyncio.gather(

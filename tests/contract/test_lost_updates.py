@@ -16,8 +16,9 @@ from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from application.update_user_access import UpdateUserAccess
 from domain.passwords import PasswordPolicy
-from domain.users import Role, User
+from domain.users import Email, Role, User
 from infrastructure.tokens import JoseTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.databases import UnitOfWorkFactory
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.wiring import make_change_password, make_login_user
@@ -96,11 +97,12 @@ class World:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self.uow_factory = uow_factory
         self.clock, self.hasher = FakeClock(), FakePasswordHasher()
-        self.tokens = JoseTokenCodec(secret_key="lost-update-secret-" + "x" * 32, clock=self.clock)
+        self.tokens = JoseTokenCodec(keys=hs256_keys("lost-update-secret-" + "x" * 32),
+                                     clock=self.clock)
 
     async def user(self, email: str, role: Role = Role.USER) -> User:
         user = await RegisterUser(self.uow_factory(self.clock), self.hasher, self.clock,
-                                  PasswordPolicy()).execute(email=email, password=PASSWORD)
+                                  PasswordPolicy()).execute(email=Email(email), password=PASSWORD)
         if role is not Role.USER:
             async with self.uow_factory() as uow:
                 user.role = role
@@ -110,7 +112,7 @@ class World:
 
     async def log_in(self, email: str) -> LoginResult:
         return await make_login_user(self.uow_factory(self.clock), self.hasher, self.tokens,
-                               UnlimitedThrottle(), self.clock).execute(email=email,
+                               UnlimitedThrottle(), self.clock).execute(email=Email(email),
                                                                         password=PASSWORD)
 
     async def stored_user(self, user: User) -> User:

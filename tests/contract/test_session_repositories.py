@@ -219,6 +219,21 @@ async def test_live_user_is_none_unless_session_and_user_both_qualify(
         assert await uow.sessions.live_user(session_id, user_id, now) is None
 
 
+async def test_count_live_counts_every_users_live_sessions_only(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    alice, bob = make_user("alice@example.com"), make_user("bob@example.com")
+    live = [make_session(alice), make_session(alice), make_session(bob)]
+    revoked = make_session(bob)
+    revoked.revoke(FIXED_NOW)
+    expired = make_session(alice, now=FIXED_NOW - LIFETIME - timedelta(seconds=1))
+    await store(uow_factory, users=(alice, bob), sessions=(*live, revoked, expired))
+
+    async with uow_factory() as uow:
+        assert await uow.sessions.count_live(FIXED_NOW) == 3
+        assert await uow.sessions.count_live(FIXED_NOW + LIFETIME) == 0
+
+
 async def test_a_refresh_token_record_reads_back_by_digest(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

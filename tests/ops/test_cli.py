@@ -8,16 +8,18 @@ import pytest
 from alembic import command
 from sqlalchemy import make_url
 
+from domain.users import Email
 from infrastructure.persistence.database import alembic_config, run_migrations
 from infrastructure.persistence.schema import code_heads
 from infrastructure.settings import Settings
 from interfaces.http.app import build_container
-from tests.api.conftest import ADMIN_PASSWORD, DATA_KEY, PASSWORD
+from tests.api.conftest import ADMIN_PASSWORD, PASSWORD
 from tests.databases import run_blocking, sqlite_url_for
 from tests.live_server import SECRET, roomkey_environment, run_concurrently, run_roomkey
+from tests.production import PRODUCTION_ESSENTIALS
 
 PRODUCTION = {"env": "production", "secret_key": SECRET + "-production-grade-key-material",
-              "data_key": DATA_KEY, "smtp_url": "smtp://127.0.0.1:9", "allowed_hosts": "localhost"}
+              "allowed_hosts": "localhost", **PRODUCTION_ESSENTIALS}
 HEAD = ", ".join(code_heads())
 SERVE = ("serve", "--port", "9")
 
@@ -125,7 +127,7 @@ def test_create_admin_for_a_user_account_says_how_to_promote_it(
     tmp_path: Path, sqlite_url: str
 ) -> None:
     container = build_container(Settings(database_url=sqlite_url, secret_key=SECRET))
-    run_blocking(lambda: container.register_user().execute(email="ops@example.com",
+    run_blocking(lambda: container.register_user().execute(email=Email("ops@example.com"),
                                                            password=PASSWORD))
     env = roomkey_environment(database_url=sqlite_url)
 

@@ -27,12 +27,13 @@ from application.session_tokens import SessionTokens
 from application.update_user_access import UpdateUserAccess
 from domain.bookings import Room
 from domain.passwords import PasswordPolicy
-from domain.users import PasswordHash, User
+from domain.users import Email, PasswordHash, User
 from infrastructure.common_passwords import common_passwords
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
 from infrastructure.tokens import JoseTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.wiring import FINGERPRINT, make_change_password, make_login_user
 
@@ -62,7 +63,7 @@ class YieldingPasswordHasher(FakePasswordHasher):
 
 def make_token_codec(clock: FakeClock) -> TokenCodec:
     """The real python-jose adapter: cheap, and it checks what a fake would not (sid, kid)."""
-    return JoseTokenCodec(secret_key=TOKEN_SECRET, clock=clock)
+    return JoseTokenCodec(keys=hs256_keys(TOKEN_SECRET), clock=clock)
 
 
 @pytest.fixture
@@ -204,7 +205,7 @@ def register_as(register_user: RegisterUser) -> RegisterAs:
     """Register a user with PASSWORD under the given email."""
 
     async def register(email: str) -> User:
-        return await register_user.execute(email=email, password=PASSWORD)
+        return await register_user.execute(email=Email(email), password=PASSWORD)
 
     return register
 
@@ -221,7 +222,7 @@ async def bob(register_as: RegisterAs) -> User:
 
 @pytest.fixture
 async def admin(ensure_admin: EnsureAdmin) -> User:
-    return (await ensure_admin.execute(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)).user
+    return (await ensure_admin.execute(email=Email(ADMIN_EMAIL), password=ADMIN_PASSWORD)).user
 
 
 @pytest.fixture
@@ -240,6 +241,7 @@ def log_in(login_user: LoginUser) -> LogIn:
     async def log_in(
         email: str = "alice@example.com", device: str = "", password: str = PASSWORD
     ) -> SessionTokens:
-        return (await login_user.execute(email=email, password=password, device=device)).tokens
+        result = await login_user.execute(email=Email(email), password=password, device=device)
+        return result.tokens
 
     return log_in

@@ -16,6 +16,7 @@ from application.refresh_session import RefreshSession
 from application.register_user import RegisterUser
 from domain.passwords import PasswordPolicy
 from domain.sessions import refresh_token_digest
+from domain.users import Email
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from tests.fakes import FakeClock, FakePasswordHasher, UnlimitedThrottle
 from tests.unit.conftest import PASSWORD, make_token_codec
@@ -95,7 +96,7 @@ class World:
     async def apply(self, op: Operation) -> None:
         now = self.clock.now()
         if isinstance(op, Login):
-            tokens = (await self.login.execute(email=EMAIL, password=PASSWORD)).tokens
+            tokens = (await self.login.execute(email=Email(EMAIL), password=PASSWORD)).tokens
             self.sessions[tokens.session.id] = Expected(
                 refresh_tokens=[tokens.refresh_token.value],
                 access_token=tokens.access_token.value, access_issued_at=now,
@@ -164,7 +165,7 @@ async def _refused(attempt: Awaitable[object]) -> None:
 
 async def _run(operations: list[Operation]) -> None:
     world = World()
-    await world.register.execute(email=EMAIL, password=PASSWORD)
+    await world.register.execute(email=Email(EMAIL), password=PASSWORD)
     for op in operations:
         await world.apply(op)
         await world.check()

@@ -10,6 +10,7 @@ from infrastructure.settings import (
 )
 from infrastructure.signing_keys import generate_key, key_weakness
 from infrastructure.tokens import JoseTokenCodec
+from infrastructure.tokens.keys import hs256_keys
 from tests.fakes import FakeClock
 
 STRONG = "signing-key-unit-test-Xq4mV8tR2kL6wP9zN3bC7yF1hD5j"
@@ -61,5 +62,5 @@ def test_development_takes_a_long_hand_made_key_but_not_a_short_one() -> None:
 
 def test_the_codec_keeps_the_same_minimum_length() -> None:
     with pytest.raises(ValueError, match="at least 32 bytes"):
-        JoseTokenCodec(secret_key="x" * 31, clock=FakeClock())
-    JoseTokenCodec(secret_key="x" * 32, clock=FakeClock())
+        JoseTokenCodec(keys=hs256_keys("x" * 31), clock=FakeClock())
+    JoseTokenCodec(keys=hs256_keys("x" * 32), clock=FakeClock())

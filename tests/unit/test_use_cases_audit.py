@@ -15,7 +15,7 @@ from application.register_user import RegisterUser
 from application.throttle_client import ThrottleClient
 from application.update_user_access import UpdateUserAccess
 from domain.errors import PermissionDenied
-from domain.users import Role, User
+from domain.users import Email, Role, User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FIXED_NOW, FakeClock
@@ -31,7 +31,7 @@ def types(store: MemoryStore) -> list[AuditEventType]:
 async def test_registration_is_audited_with_the_client_and_the_clocks_time(
     register_user: RegisterUser, store: MemoryStore
 ) -> None:
-    user = await register_user.execute(email="alice@example.com", password=PASSWORD,
+    user = await register_user.execute(email=Email("alice@example.com"), password=PASSWORD,
                                        context=CLIENT)
 
     [event] = store.audit_events
@@ -43,7 +43,7 @@ async def test_a_refused_registration_leaves_no_event(
     register_user: RegisterUser, store: MemoryStore, alice: User
 ) -> None:
     with pytest.raises(Exception, match="exists"):
-        await register_user.execute(email="alice@example.com", password=PASSWORD)
+        await register_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
     assert types(store) == [AuditEventType.REGISTER]
 
@@ -51,7 +51,7 @@ async def test_a_refused_registration_leaves_no_event(
 async def test_logout_is_audited_with_the_user(
     login_user: LoginUser, logout_user: LogoutUser, alice: User, store: MemoryStore
 ) -> None:
-    tokens = (await login_user.execute(email="alice@example.com", password=PASSWORD)).tokens
+    tokens = (await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)).tokens
 
     await logout_user.execute(access_token=tokens.access_token.value, refresh_token=None,
                               context=CLIENT)
@@ -64,7 +64,7 @@ async def test_logout_is_audited_with_the_user(
 async def test_a_second_logout_of_one_session_is_not_audited_again(
     login_user: LoginUser, logout_user: LogoutUser, alice: User, store: MemoryStore
 ) -> None:
-    tokens = (await login_user.execute(email="alice@example.com", password=PASSWORD)).tokens
+    tokens = (await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)).tokens
 
     await logout_user.execute(access_token=tokens.access_token.value, refresh_token=None,
                               context=CLIENT)
@@ -222,7 +222,7 @@ async def test_pages_follow_each_other_newest_first_without_gaps_or_repeats(
 ) -> None:
     for number in range(7):
         clock.advance(timedelta(seconds=number % 3))  # some events share a time
-        await register_user.execute(email=f"user{number}@example.com", password=PASSWORD)
+        await register_user.execute(email=Email(f"user{number}@example.com"), password=PASSWORD)
     list_events = ListAuditEvents(MemoryUnitOfWork(store))
 
     pages, cursor = [], None
@@ -243,7 +243,7 @@ async def test_the_log_filters_by_user_and_type(
     clock: FakeClock,
 ) -> None:
     clock.advance(timedelta(seconds=1))  # events of one instant come in no particular order
-    await login_user.execute(email="bob@example.com", password=PASSWORD)
+    await login_user.execute(email=Email("bob@example.com"), password=PASSWORD)
     list_events = ListAuditEvents(MemoryUnitOfWork(store))
 
     bobs = await list_events.execute(actor=admin, limit=50, user_id=bob.id)

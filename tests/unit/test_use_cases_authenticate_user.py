@@ -9,7 +9,7 @@ from application.authenticate_user import AuthenticateUser
 from application.errors import NotAuthenticated
 from application.logout_user import LogoutUser
 from application.ports import TokenCodec
-from domain.users import User
+from domain.users import Email, User
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
@@ -158,7 +158,7 @@ async def test_token_outliving_its_session_is_not_authenticated(
     # The session ends before the 15-minute access token does: the session decides.
     login_user = make_login_user(MemoryUnitOfWork(store, clock), hasher, tokens, throttle, clock,
                            session_lifetime=timedelta(minutes=10))
-    access_token = (await login_user.execute(email="alice@example.com", password=PASSWORD)
+    access_token = (await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
                     ).tokens.access_token.value
     clock.advance(timedelta(minutes=9))
     assert (await authenticate_user.execute(token=access_token)).user == alice

@@ -10,7 +10,7 @@ from application.errors import IncorrectPassword, InvalidCredentials, NotAuthent
 from application.login_user import LoginUser
 from application.session_tokens import SessionTokens
 from domain.errors import InvalidPassword
-from domain.users import User
+from domain.users import Email, User
 from infrastructure.persistence.memory import MemoryStore
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.unit.conftest import PASSWORD, LogIn
@@ -33,10 +33,10 @@ async def test_the_new_password_logs_in_and_the_old_one_does_not(
 ) -> None:
     await change(change_password, store, alice, await log_in())
 
-    result = await login_user.execute(email="alice@example.com", password=NEW_PASSWORD)
+    result = await login_user.execute(email=Email("alice@example.com"), password=NEW_PASSWORD)
     assert result.user == alice
     with pytest.raises(InvalidCredentials):
-        await login_user.execute(email="alice@example.com", password=PASSWORD)
+        await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
 
 async def test_other_sessions_end_and_the_current_one_stays(

@@ -5,7 +5,8 @@ import pytest
 from application.errors import InvalidCredentials, TooManyAttempts
 from application.login_user import LoginUser
 from application.ports import AuditEventType, RequestContext
-from domain.users import User
+from domain.users import Email, User
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.memory import MemoryStore
 from tests.fakes import FakePasswordHasher
 from tests.unit.conftest import ATTEMPTS_ALLOWED, PASSWORD
@@ -16,7 +17,8 @@ CLIENT = RequestContext(client_ip="203.0.113.7", user_agent="test-agent", reques
 async def fail(login_user: LoginUser, email: str, times: int = ATTEMPTS_ALLOWED) -> None:
     for _ in range(times):
         with pytest.raises(InvalidCredentials):
-            await login_user.execute(email=email, password="wrong password", context=CLIENT)
+            await login_user.execute(email=parse_email(email), password="wrong password",
+                                     context=CLIENT)
 
 
 async def test_over_the_limit_even_the_right_password_is_refused(
@@ -25,7 +27,7 @@ async def test_over_the_limit_even_the_right_password_is_refused(
     await fail(login_user, "alice@example.com")
 
     with pytest.raises(TooManyAttempts) as raised:
-        await login_user.execute(email="alice@example.com", password=PASSWORD)
+        await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
     assert 1 <= raised.value.retry_after <= 15 * 60
 
@@ -37,7 +39,7 @@ async def test_a_throttled_attempt_verifies_no_password(
     calls = hasher.verify_calls
 
     with pytest.raises(TooManyAttempts):
-        await login_user.execute(email="alice@example.com", password=PASSWORD)
+        await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
     assert hasher.verify_calls == calls
 
@@ -47,9 +49,9 @@ async def test_an_unknown_email_is_throttled_alike(login_user: LoginUser, alice:
     await fail(login_user, "nobody@example.com")
 
     with pytest.raises(TooManyAttempts) as known:
-        await login_user.execute(email="alice@example.com", password="wrong password")
+        await login_user.execute(email=Email("alice@example.com"), password="wrong password")
     with pytest.raises(TooManyAttempts) as unknown:
-        await login_user.execute(email="nobody@example.com", password="wrong password")
+        await login_user.execute(email=Email("nobody@example.com"), password="wrong password")
 
     assert str(known.value) == str(unknown.value)
 
@@ -59,15 +61,15 @@ async def test_case_and_spaces_do_not_dodge_the_limit(login_user: LoginUser, ali
     await fail(login_user, "  ALICE@example.com", 1)
 
     with pytest.raises(TooManyAttempts):
-        await login_user.execute(email="Alice@Example.com", password=PASSWORD)
+        await login_user.execute(email=parse_email("Alice@Example.com"), password=PASSWORD)
 
 
 async def test_a_success_clears_the_accounts_count(login_user: LoginUser, alice: User) -> None:
     await fail(login_user, "alice@example.com", ATTEMPTS_ALLOWED - 1)
-    await login_user.execute(email="alice@example.com", password=PASSWORD)
+    await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
     await fail(login_user, "alice@example.com", ATTEMPTS_ALLOWED - 1)
-    result = await login_user.execute(email="alice@example.com", password=PASSWORD)
+    result = await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
     assert result.user == alice
 
@@ -77,7 +79,7 @@ async def test_one_account_locked_leaves_the_others_alone(
 ) -> None:
     await fail(login_user, "alice@example.com")
 
-    result = await login_user.execute(email="bob@example.com", password=PASSWORD)
+    result = await login_user.execute(email=Email("bob@example.com"), password=PASSWORD)
 
     assert result.user == bob
 
@@ -85,11 +87,12 @@ async def test_one_account_locked_leaves_the_others_alone(
 async def test_success_failure_and_throttling_are_audited_with_the_client(
     login_user: LoginUser, alice: User, store: MemoryStore
 ) -> None:
-    await login_user.execute(email="alice@example.com", password=PASSWORD, context=CLIENT)
+    await login_user.execute(email=Email("alice@example.com"), password=PASSWORD, context=CLIENT)
     await fail(login_user, "alice@example.com")
     await fail(login_user, "nobody@example.com", 1)
     with pytest.raises(TooManyAttempts):
-        await login_user.execute(email="alice@example.com", password=PASSWORD, context=CLIENT)
+        await login_user.execute(email=Email("alice@example.com"), password=PASSWORD,
+                                 context=CLIENT)
 
     login_events = [e for e in store.audit_events if e.type is not AuditEventType.REGISTER]
     assert [(e.type, e.user_id) for e in login_events] == [

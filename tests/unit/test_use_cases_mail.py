@@ -17,12 +17,14 @@ from application.verify_email import VerifyEmail
 from domain.errors import PermissionDenied
 from domain.passwords import PasswordPolicy
 from domain.users import Email, User
+from infrastructure.email_addresses import parse_email
 from infrastructure.mail.cipher import PayloadCipher
 from infrastructure.persistence.mail_memory import MemoryOutboxQueue
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
 from tests.unit.conftest import ATTEMPTS_ALLOWED, PASSWORD
+from tests.wiring import make_password_check
 
 CIPHER = PayloadCipher.from_secret("unit-test-mail-secret-0123456789abcdef")
 NEW_PASSWORD = "quiet meadow lantern 42"
@@ -41,7 +43,8 @@ class Mail:
         self.request_reset = RequestPasswordReset(uow(), throttle, clock)
         self.reset = ResetPassword(uow(), hasher, clock, policy)
         self.verify = VerifyEmail(uow(), clock)
-        self.change_email = RequestEmailChange(uow(), hasher, clock)
+        self.change_email = RequestEmailChange(uow(), make_password_check(uow(), hasher, policy),
+                                               clock)
         self.list_outbox = ListOutbox(uow())
         self._queue = MemoryOutboxQueue(store, CIPHER)
 
@@ -71,7 +74,7 @@ def mail(store: MemoryStore, clock: FakeClock, hasher: FakePasswordHasher,
 
 @pytest.fixture
 async def alice_(mail: Mail) -> User:
-    return await mail.register.execute(email="alice@example.com", password=PASSWORD)
+    return await mail.register.execute(email=parse_email("alice@example.com"), password=PASSWORD)
 
 
 async def test_registration_queues_one_verification_link_valid_for_a_day(
@@ -88,7 +91,7 @@ async def test_an_inactive_account_gets_no_reset_link(mail: Mail, alice_: User) 
     await mail.take()
     mail.store.users[alice_.id].is_active = False
 
-    await mail.request_reset.execute(email="alice@example.com")
+    await mail.request_reset.execute(email=parse_email("alice@example.com"))
 
     assert await mail.take() == []
     events = await mail.store_events()
@@ -100,7 +103,7 @@ async def test_over_the_account_limit_no_link_goes_and_the_reason_is_audited(
 ) -> None:
     await mail.take()
     for _ in range(ATTEMPTS_ALLOWED + 1):
-        await mail.request_reset.execute(email=" Alice@Example.com ")
+        await mail.request_reset.execute(email=parse_email(" Alice@Example.com "))
 
     assert len(await mail.take()) == ATTEMPTS_ALLOWED
     assert (AuditEventType.PASSWORD_RESET_REQUESTED,
@@ -110,7 +113,7 @@ async def test_over_the_account_limit_no_link_goes_and_the_reason_is_audited(
 async def test_of_two_simultaneous_resets_with_one_token_exactly_one_wins(
     mail: Mail, alice_: User,
 ) -> None:
-    await mail.request_reset.execute(email="alice@example.com")
+    await mail.request_reset.execute(email=parse_email("alice@example.com"))
     token = await mail.token(MailKind.PASSWORD_RESET, "alice@example.com")
 
     results = await asyncio.gather(
@@ -124,7 +127,7 @@ async def test_of_two_simultaneous_resets_with_one_token_exactly_one_wins(
 
 
 async def test_a_link_sent_to_a_former_address_no_longer_works(mail: Mail, alice_: User) -> None:
-    await mail.request_reset.execute(email="alice@example.com")
+    await mail.request_reset.execute(email=parse_email("alice@example.com"))
     reset = await mail.token(MailKind.PASSWORD_RESET, "alice@example.com")
     mail.store.users[alice_.id].email = Email("alice@elsewhere.example")
 
@@ -138,7 +141,7 @@ async def test_an_email_change_needs_the_current_password_and_queues_nothing_wit
     await mail.take()
 
     with pytest.raises(IncorrectPassword):
-        await mail.change_email.execute(actor=alice_, new_email="new@example.org",
+        await mail.change_email.execute(actor=alice_, new_email=parse_email("new@example.org"),
                                         current_password="not the password")
 
     assert await mail.take() == []
@@ -148,7 +151,7 @@ async def test_a_verification_link_for_the_old_address_dies_with_the_change(
     mail: Mail, alice_: User,
 ) -> None:
     verification = await mail.token(MailKind.VERIFY_EMAIL, "alice@example.com")
-    await mail.change_email.execute(actor=alice_, new_email="new@example.org",
+    await mail.change_email.execute(actor=alice_, new_email=parse_email("new@example.org"),
                                     current_password=PASSWORD)
     change = await mail.token(MailKind.CONFIRM_EMAIL_CHANGE, "new@example.org")
 

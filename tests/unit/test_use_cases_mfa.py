@@ -13,10 +13,12 @@ from application.errors import (
     TooManyAttempts,
     TwoStepLoginRequired,
 )
+from application.mail import MailKind
 from application.ports import AuditEventType, ThrottleScope, TokenCodec
 from domain.mfa import MFA_TOKEN_LIFETIME
 from domain.passwords import PasswordPolicy
 from domain.users import User
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.memory import MemoryStore
 from infrastructure.rate_limiter import ResilientRateLimiter
 from infrastructure.throttling import LimitsThrottle
@@ -26,7 +28,7 @@ from tests.unit.mfa_harness import Mfa, make_mfa
 from tests.wiring import FINGERPRINT
 
 STEP = timedelta(seconds=30)
-EMAIL = "alice@example.com"
+EMAIL = parse_email("alice@example.com")
 
 
 @pytest.fixture
@@ -201,16 +203,21 @@ async def test_an_mfa_token_is_bound_to_its_user_and_cannot_be_made_up(
         await mfa.verify.execute(mfa_token="made-up-token", code=mfa.code(secret))
 
 
-async def test_a_recovery_code_works_once_and_is_audited(
+async def test_a_recovery_code_works_once_is_audited_and_tells_the_owner(
     unthrottled: Mfa, alice: User, store: MemoryStore,
 ) -> None:
     mfa = unthrottled
     _, codes = await mfa.turn_on(alice)
+    queued_before = len(store.outbox)
 
     result = await mfa.verify.execute(mfa_token=await mfa_token(mfa),
                                       recovery_code=codes[3].upper())
     assert result.tokens is not None
     assert AuditEventType.RECOVERY_CODE_USED in events(store)
+    notices = [record.entry for record in store.outbox.values()
+               if record.entry.kind is MailKind.RECOVERY_CODE_USED]
+    assert len(store.outbox) == queued_before + 1
+    assert [notice.recipient for notice in notices] == [alice.email.value]
 
     with pytest.raises(InvalidMfaCode):
         await mfa.verify.execute(mfa_token=await mfa_token(mfa), recovery_code=codes[3])
@@ -298,8 +305,9 @@ async def test_wrong_password_unknown_and_inactive_give_the_same_error_with_mfa_
     await mfa.turn_on(bob)
     store.users[bob.id].is_active = False
     messages = set()
-    for email, password in [(EMAIL, "wrong password"), ("nobody@example.com", PASSWORD),
-                            ("bob@example.com", PASSWORD)]:
+    for email, password in [(EMAIL, "wrong password"),
+                            (parse_email("nobody@example.com"), PASSWORD),
+                            (parse_email("bob@example.com"), PASSWORD)]:
         with pytest.raises(InvalidCredentials) as raised:
             await mfa.login_user.execute(email=email, password=password)
         messages.add(str(raised.value))

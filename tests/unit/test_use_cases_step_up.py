@@ -19,6 +19,7 @@ from application.session_tokens import SessionTokens
 from domain.bookings import Booking, DateRange, Room
 from domain.passwords import PasswordPolicy
 from domain.users import User
+from infrastructure.email_addresses import parse_email
 from infrastructure.persistence.memory import MemoryStore, MemoryUnitOfWork
 from infrastructure.throttling import LimitsThrottle
 from tests.fakes import FakeClock, FakePasswordHasher
@@ -38,7 +39,7 @@ def mfa(
 
 
 async def session_of(mfa: Mfa, user: User) -> SessionTokens:
-    result = await mfa.login_user.execute(email=user.email.value, password=PASSWORD)
+    result = await mfa.login_user.execute(email=parse_email(user.email.value), password=PASSWORD)
     assert result.tokens is not None
     return result.tokens
 
@@ -90,7 +91,7 @@ async def test_with_a_second_factor_reauthenticating_needs_a_code_too(
     mfa: Mfa, alice: User,
 ) -> None:
     secret, _ = await mfa.turn_on(alice)
-    token = await mfa.login_user.execute(email=alice.email.value, password=PASSWORD)
+    token = await mfa.login_user.execute(email=parse_email(alice.email.value), password=PASSWORD)
     assert token.mfa_token is not None
     result = await mfa.verify.execute(mfa_token=token.mfa_token.value, code=mfa.code(secret))
     assert result.tokens is not None
@@ -177,7 +178,7 @@ async def test_deleting_the_account_erases_it_and_ends_its_sessions(
     assert (event.type, event.user_id) == (AuditEventType.ACCOUNT_DELETED, alice.id)
     assert "alice" not in event.detail
     with pytest.raises(InvalidCredentials):
-        await mfa.login_user.execute(email="alice@example.com", password=PASSWORD)
+        await mfa.login_user.execute(email=parse_email("alice@example.com"), password=PASSWORD)
 
 
 async def test_a_wrong_password_deletes_nothing(mfa: Mfa, alice: User, store: MemoryStore) -> None:

@@ -12,7 +12,7 @@ from application.login_user import LoginUser
 from application.refresh_session import RefreshSession
 from application.update_user_access import UpdateUserAccess
 from domain.errors import PermissionDenied
-from domain.users import Role, User
+from domain.users import Email, Role, User
 from infrastructure.persistence.memory import MemoryStore
 from tests.fakes import FakeClock
 from tests.unit.conftest import ADMIN_PASSWORD, PASSWORD, LogIn
@@ -77,7 +77,7 @@ async def test_deactivated_user_can_no_longer_log_in(
     await update_user_access.execute(actor=admin, user_id=alice.id, is_active=False)
 
     with pytest.raises(InvalidCredentials):
-        await login_user.execute(email="alice@example.com", password=PASSWORD)
+        await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
 
 
 async def test_deactivated_users_existing_token_no_longer_authenticates(
@@ -98,14 +98,15 @@ async def test_reactivated_user_can_log_in_again(
     await update_user_access.execute(actor=admin, user_id=alice.id, is_active=False)
     await update_user_access.execute(actor=admin, user_id=alice.id, is_active=True)
 
-    assert (await login_user.execute(email="alice@example.com", password=PASSWORD)).user == alice
+    result = await login_user.execute(email=Email("alice@example.com"), password=PASSWORD)
+    assert result.user == alice
 
 
 async def test_deactivated_admin_loses_admin_powers(
     update_user_access: UpdateUserAccess, ensure_admin: EnsureAdmin, list_users: ListUsers,
     admin: User, store: MemoryStore,
 ) -> None:
-    other_admin = (await ensure_admin.execute(email="root@example.com",
+    other_admin = (await ensure_admin.execute(email=Email("root@example.com"),
                                               password=ADMIN_PASSWORD)).user
     await update_user_access.execute(actor=other_admin, user_id=admin.id, is_active=False)
 
@@ -162,7 +163,8 @@ async def test_a_role_change_keeps_the_sessions_but_not_the_powers(
     ensure_admin: EnsureAdmin, list_users: ListUsers, log_in: LogIn, admin: User,
     store: MemoryStore,
 ) -> None:
-    root = (await ensure_admin.execute(email="root@example.com", password=ADMIN_PASSWORD)).user
+    root = (await ensure_admin.execute(email=Email("root@example.com"),
+                                       password=ADMIN_PASSWORD)).user
     demoted = await log_in(admin.email.value, password=ADMIN_PASSWORD)
 
     await update_user_access.execute(actor=root, user_id=admin.id, role=Role.USER)

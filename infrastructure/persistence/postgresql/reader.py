@@ -87,6 +87,11 @@ class PostgresReader:
                         **self._connect_options)
         return self._pool
 
+    def connections_in_use(self) -> int:
+        """Connections acquired from the pool right now (for the metrics)."""
+        pool = self._pool
+        return 0 if pool is None else pool.get_size() - pool.get_idle_size()
+
     async def dispose(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 
 from domain.sessions import RefreshTokenRecord, Session
 from domain.users import User
@@ -51,6 +51,12 @@ class SqlSessionRepository(SqlRepository):
         rows = await self._rows(queries.LIVE_SESSION_USER,
                                 {"session_id": session_id, "user_id": user_id, "now": now})
         return to_user(rows[0]) if rows else None
+
+    async def count_live(self, now: datetime) -> int:
+        query = select(func.count()).select_from(sessions).where(
+            sessions.c.revoked_at.is_(None), sessions.c.expires_at > now)
+        rows = await self._rows(query)
+        return int(rows[0][0])
 
 
 def _session_values(session: Session) -> dict[str, Any]:

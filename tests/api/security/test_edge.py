@@ -8,10 +8,8 @@ from infrastructure.settings import ConfigurationError, Settings
 from interfaces.http.app import build_container, create_app
 from interfaces.http.cookies import PLAIN_COOKIE_NAMES, SECURE_COOKIE_NAMES
 from interfaces.http.request_id import end_request, start_request
-from tests.api.conftest import DATA_KEY, SECRET, Api, AppFactory, set_cookie
-
-# What production needs besides what these tests are about: a data key and a mail relay.
-PRODUCTION_NEEDS = {"data_key": DATA_KEY, "smtp_url": "smtp://127.0.0.1:9"}
+from tests.api.conftest import SECRET, Api, AppFactory, set_cookie
+from tests.production import PRODUCTION_ESSENTIALS
 
 
 async def test_a_host_not_allowed_is_400(api_factory: AppFactory) -> None:
@@ -43,7 +41,7 @@ async def test_no_redirect_is_built_from_the_host_header(api: Api) -> None:
 
 def test_production_refuses_to_start_without_allowed_hosts() -> None:
     settings = Settings(env="production", secret_key=SECRET, database_url="memory://",
-                        **PRODUCTION_NEEDS)  # type: ignore[arg-type]
+                        **PRODUCTION_ESSENTIALS)  # type: ignore[arg-type]
 
     with pytest.raises(ConfigurationError, match="ROOMKEY_ALLOWED_HOSTS is not set"):
         create_app(build_container(settings))
@@ -127,6 +125,7 @@ def test_production_uses_the_prefixed_names_and_development_the_plain_ones(
     env: str, names: object
 ) -> None:
     settings = Settings(env=env, secret_key=SECRET, database_url="memory://",  # type: ignore[arg-type]
-                        allowed_hosts="api.example.com", **PRODUCTION_NEEDS)  # type: ignore[arg-type]
+                        allowed_hosts="api.example.com",  # type: ignore[arg-type]
+                        **PRODUCTION_ESSENTIALS)  # type: ignore[arg-type]
 
     assert create_app(build_container(settings)).state.cookie_names == names

@@ -1,0 +1,1 @@
+"""The browser app (static pages and JavaScript modules) and the offline API docs."""
