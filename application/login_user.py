@@ -39,7 +39,8 @@ class LoginUser:
     - With a second factor, the right password yields an MFA token instead of a session; a
       client that cannot take the second step (`two_step=False`) is told so, and only then.
     - Success, failure and throttling are audited (a failure names the account tried by its
-      fingerprint, see AccountAttempts) and counted for the metrics.
+      fingerprint, see AccountAttempts) and counted for the metrics (a success by StartSession,
+      after one step or two).
     """
 
     def __init__(
@@ -87,7 +88,6 @@ class LoginUser:
         if result.tokens is not None:
             # With a second factor, the count is cleared once that is verified too.
             await self._attempts.passed(account=account, scopes=PASSWORD_SCOPES)
-            self._telemetry.login(LoginOutcome.SUCCEEDED)
         return result
 
     async def _find_user(self, email: Email) -> User | None:

@@ -3,7 +3,16 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.ports import AuditEventType, Clock, RequestContext, TokenCodec, UnitOfWork
+from application.ports import (
+    NO_TELEMETRY,
+    AuditEventType,
+    Clock,
+    LoginOutcome,
+    RequestContext,
+    Telemetry,
+    TokenCodec,
+    UnitOfWork,
+)
 from application.session_tokens import SessionTokens, issue_access_token, store_new_refresh_token
 from domain.mfa import MfaToken
 from domain.sessions import Session
@@ -29,17 +38,19 @@ class StartSession:
       before that, it gets a single-use MFA token that expires within minutes.
     - The session records this moment as its last authentication (step-up starts fresh).
     - The session ends at an absolute expiry, however often it is refreshed.
-    - The login (or the awaited second factor) is audited.
+    - The login (or the awaited second factor) is audited; a started session is counted as a
+      succeeded login for the metrics, after one step or two.
     """
 
     def __init__(
         self, uow: UnitOfWork, tokens: TokenCodec, clock: Clock, *,
-        session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,
+        session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME, telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self._uow = uow
         self._tokens = tokens
         self._clock = clock
         self._session_lifetime = session_lifetime
+        self._telemetry = telemetry
 
     async def execute(
         self, *, user: User, device: str, context: RequestContext,
@@ -55,6 +66,7 @@ class StartSession:
             await self._uow.audit_log.record(AuditEventType.LOGIN_SUCCEEDED, context=context,
                                              user_id=user.id)
             await self._uow.commit()
+        self._telemetry.login(LoginOutcome.SUCCEEDED)
         access_token = issue_access_token(self._tokens, session)
         return LoginResult(user=user, tokens=SessionTokens(
             session=session, access_token=access_token, refresh_token=refresh_token))

@@ -218,7 +218,8 @@ class Container(containers.DeclarativeContainer):
     second_factor = providers.Factory(SecondFactor, uow=uow, verifier=totp, box=secret_box,
                                       attempts=account_attempts)
     start_session = providers.Factory(StartSession, uow=uow, tokens=tokens, clock=clock,
-                                      session_lifetime=settings.provided.session_lifetime)
+                                      session_lifetime=settings.provided.session_lifetime,
+                                      telemetry=telemetry)
 
     register_user = providers.Factory(
         RegisterUser, uow=uow, hasher=hasher, clock=clock, policy=password_policy,

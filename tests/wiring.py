@@ -31,7 +31,8 @@ def make_login_user(
     telemetry: Telemetry = NO_TELEMETRY,
 ) -> LoginUser:
     return LoginUser(uow, hasher, AccountAttempts(throttle, uow, FINGERPRINT, telemetry),
-                     StartSession(uow, tokens, clock, session_lifetime=session_lifetime),
+                     StartSession(uow, tokens, clock, session_lifetime=session_lifetime,
+                                  telemetry=telemetry),
                      telemetry=telemetry)
 
 

@@ -5,6 +5,7 @@ import pytest
 from application.errors import InvalidCredentials, TooManyAttempts
 from application.login_user import LoginUser
 from application.ports import LoginOutcome, RequestContext, ThrottleScope, TokenCodec
+from application.start_session import StartSession
 from application.throttle_client import ThrottleClient
 from domain.users import User
 from infrastructure.email_addresses import parse_email
@@ -79,3 +80,19 @@ async def test_a_refused_client_is_reported_under_its_scope(
 
     assert telemetry.throttles == [scope]
     assert telemetry.logins == logins
+
+
+async def test_a_two_step_login_is_counted_once_its_session_starts(
+    store: MemoryStore, tokens: TokenCodec, clock: FakeClock, alice: User,
+    telemetry: RecordingTelemetry,
+) -> None:
+    start = StartSession(MemoryUnitOfWork(store, clock), tokens, clock, telemetry=telemetry)
+    alice.mfa_enabled = True
+
+    challenged = await start.execute(user=alice, device="", context=CLIENT)
+    assert (challenged.tokens, telemetry.logins) == (None, [])
+
+    started = await start.execute(user=alice, device="", context=CLIENT,
+                                  second_factor_verified=True)
+    assert started.tokens is not None
+    assert telemetry.logins == [LoginOutcome.SUCCEEDED]
